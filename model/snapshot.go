@@ -1,0 +1,253 @@
+package model
+
+import (
+	"regexp"
+	"sort"
+	"time"
+)
+
+// Person is someone from GitLab or PagerDuty. Fields unknown to the source are empty.
+type Person struct {
+	Name     string `json:"name"`
+	Username string `json:"username,omitempty"` // GitLab
+	Email    string `json:"email,omitempty"`    // PagerDuty, when users are included
+}
+
+// Display is the name to show: the full name, else the username.
+func (p Person) Display() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.Username != "" {
+		return "@" + p.Username
+	}
+	return ""
+}
+
+// IssueRef identifies one GitLab issue.
+type IssueRef struct {
+	Project string `json:"project"`
+	IID     int64  `json:"iid"`
+}
+
+// Issue is the part of a GitLab issue every pane shows.
+type Issue struct {
+	IssueRef
+	Title     string    `json:"title"`
+	WebURL    string    `json:"web_url"`
+	State     string    `json:"state"` // opened, closed
+	Labels    []string  `json:"labels"`
+	Author    Person    `json:"author"`
+	Assignees []Person  `json:"assignees"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Assignee is the first assignee's display name, or "".
+func (i Issue) Assignee() string {
+	if len(i.Assignees) == 0 {
+		return ""
+	}
+	return i.Assignees[0].Display()
+}
+
+// Incident is an issue labelled as an incident in the production tracker.
+type Incident struct {
+	Issue
+	IncidentLabels
+}
+
+// Change is an issue labelled as a change in the production tracker.
+type Change struct {
+	Issue
+	ChangeLabels
+	Scheduled time.Time `json:"scheduled,omitzero"` // zero when unknown
+}
+
+// Owner is who runs the change: its assignee, else its author.
+func (c Change) Owner() string {
+	if a := c.Assignee(); a != "" {
+		return a
+	}
+	return c.Author.Display()
+}
+
+// OncallIssue is an issue the current on-call team is asked to work on.
+type OncallIssue struct {
+	Issue
+	ReadyToHandoff bool `json:"ready_to_handoff"`
+}
+
+// HandoffNote is a published handoff issue.
+type HandoffNote struct {
+	Issue
+}
+
+// OnCall says who carries one region's pager now and at its next shift.
+type OnCall struct {
+	Region    string    `json:"region"`
+	Now       *Person   `json:"now"`  // nil when the region is off shift (or nobody is scheduled)
+	Next      *Person   `json:"next"` // who takes the region's next shift; nil when unscheduled
+	NextStart time.Time `json:"next_start"`
+}
+
+// Pages counts the PagerDuty incidents that are still open.
+type Pages struct {
+	Triggered    int `json:"triggered"`
+	Acknowledged int `json:"acknowledged"`
+}
+
+// Note is a comment on an issue.
+type Note struct {
+	Author    Person    `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+	System    bool      `json:"system"`
+}
+
+// Detail is what the detail view shows: the issue's description and latest notes.
+type Detail struct {
+	Issue
+	Description string `json:"description"`
+	Notes       []Note `json:"notes"` // newest first
+}
+
+// SourceID names one independently refreshed source of data.
+type SourceID string
+
+const (
+	SourceQueue    SourceID = "gitlab-queue"    // incidents and changes
+	SourceOncall   SourceID = "gitlab-oncall"   // ~oncall issues
+	SourceHandoffs SourceID = "gitlab-handoffs" // published handoffs
+	SourceRotation SourceID = "pagerduty-rotation"
+	SourcePages    SourceID = "pagerduty-pages"
+)
+
+// AllSources lists the sources in the order the header shows their health.
+var AllSources = []SourceID{SourceQueue, SourceOncall, SourceHandoffs, SourceRotation, SourcePages}
+
+// Title is a short human name for the source.
+func (s SourceID) Title() string {
+	switch s {
+	case SourceQueue:
+		return "GitLab queue"
+	case SourceOncall:
+		return "GitLab on-call"
+	case SourceHandoffs:
+		return "GitLab handoffs"
+	case SourceRotation:
+		return "PagerDuty rotation"
+	case SourcePages:
+		return "PagerDuty pages"
+	}
+	return string(s)
+}
+
+// Health is what is known of one source's last refresh.
+type Health struct {
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastError   string    `json:"last_error,omitempty"` // empty when the last attempt succeeded
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+}
+
+// Failing reports whether the latest attempt failed.
+func (h Health) Failing() bool { return h.LastError != "" }
+
+// Snapshot is everything the dashboard shows, merged from all sources.
+type Snapshot struct {
+	Incidents    []Incident          `json:"incidents"`
+	Changes      []Change            `json:"changes"`
+	OncallIssues []OncallIssue       `json:"oncall_issues"`
+	Handoffs     []HandoffNote       `json:"handoffs"`
+	OnCall       []OnCall            `json:"oncall"`
+	Pages        Pages               `json:"pages"`
+	Health       map[SourceID]Health `json:"health"`
+}
+
+// Patch is one source's contribution to a snapshot: it replaces that source's part.
+type Patch func(*Snapshot)
+
+// SortIncidents orders S1/S2 first (S1 before S2), then everything else newest first.
+func SortIncidents(in []Incident) {
+	rank := func(s Severity) int {
+		if s.High() {
+			return int(s)
+		}
+		return 3
+	}
+	sort.SliceStable(in, func(a, b int) bool {
+		ra, rb := rank(in[a].Severity), rank(in[b].Severity)
+		if ra != rb {
+			return ra < rb
+		}
+		return in[a].CreatedAt.After(in[b].CreatedAt)
+	})
+}
+
+// SortChanges orders in-progress first, then scheduled (soonest first), then the rest
+// newest first.
+func SortChanges(in []Change) {
+	rank := func(c Change) int {
+		switch c.Workflow {
+		case ChangeInProgress:
+			return 0
+		case ChangeScheduled:
+			return 1
+		case ChangeUnscheduled:
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(in, func(a, b int) bool {
+		ra, rb := rank(in[a]), rank(in[b])
+		if ra != rb {
+			return ra < rb
+		}
+		sa, sb := in[a].Scheduled, in[b].Scheduled
+		if !sa.IsZero() && !sb.IsZero() && !sa.Equal(sb) {
+			return sa.Before(sb)
+		}
+		if sa.IsZero() != sb.IsZero() {
+			return !sa.IsZero()
+		}
+		return in[a].CreatedAt.After(in[b].CreatedAt)
+	})
+}
+
+// scheduledLine finds "scheduled ... 2026-11-23 18:00" (optionally with T, seconds, "UTC" or Z)
+// on one line of a change description, as the production change template writes it.
+var scheduledLine = regexp.MustCompile(`(?i)schedul[^\n]*?(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})`)
+
+// ScheduledTime reads when a change is planned: a "Scheduled ... YYYY-MM-DD HH:MM" line of
+// its description (UTC), else its due date (as midnight UTC). Zero when neither is given.
+func ScheduledTime(description string, due time.Time) time.Time {
+	if m := scheduledLine.FindStringSubmatch(description); m != nil {
+		if t, err := time.Parse("2006-01-02 15:04", m[1]+" "+m[2]); err == nil {
+			return t
+		}
+	}
+	if !due.IsZero() {
+		return due.UTC()
+	}
+	return time.Time{}
+}
+
+// LatestHandoffFirst orders handoffs newest first.
+func LatestHandoffFirst(in []HandoffNote) {
+	sort.SliceStable(in, func(a, b int) bool { return in[a].CreatedAt.After(in[b].CreatedAt) })
+}
+
+// NewIncident classifies an issue as an incident using the configured labels.
+func (l Labels) NewIncident(is Issue) Incident {
+	return Incident{Issue: is, IncidentLabels: l.ParseIncidentLabels(is.Labels)}
+}
+
+// NewChange classifies an issue as a change.
+func (l Labels) NewChange(is Issue, description string, due time.Time) Change {
+	return Change{Issue: is, ChangeLabels: l.ParseChangeLabels(is.Labels), Scheduled: ScheduledTime(description, due)}
+}
+
+// NewOncallIssue classifies an issue of the on-call tracker.
+func (l Labels) NewOncallIssue(is Issue) OncallIssue {
+	return OncallIssue{Issue: is, ReadyToHandoff: Has(is.Labels, l.ReadyToHandoff)}
+}

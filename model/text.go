@@ -1,0 +1,66 @@
+package model
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Text from the APIs (titles, bodies, notes, names) is untrusted: it may carry terminal
+// escape sequences (CSI, OSC 8 links, OSC 52 clipboard writes), C0/C1 controls, or bidi
+// overrides that reorder what the reader sees. Sources clean every string with these
+// before it enters the model, so nothing downstream ever holds raw API text.
+
+// CleanLine makes s safe to print on one line: escapes and controls are removed, and
+// line breaks and tabs become single spaces.
+func CleanLine(s string) string {
+	return strings.Join(strings.Fields(clean(s, false)), " ")
+}
+
+// CleanText makes multi-line s safe to print: escapes and controls are removed, line
+// breaks are kept (CRLF becomes LF) and tabs become four spaces.
+func CleanText(s string) string {
+	return clean(s, true)
+}
+
+func clean(s string, keepNewlines bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = ansi.Strip(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			if keepNewlines {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+		case r == '\t':
+			if keepNewlines {
+				b.WriteString("    ")
+			} else {
+				b.WriteByte(' ')
+			}
+		case unicode.IsControl(r), isBidiControl(r):
+			// dropped: C0, DEL, C1 and direction overrides
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isBidiControl reports the invisible characters that change the display order of text
+// (the "Trojan Source" set) and the line/paragraph separators that act like newlines.
+func isBidiControl(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == 0x200E, r == 0x200F, r == 0x061C, r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
+}
