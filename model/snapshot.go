@@ -251,3 +251,19 @@ func (l Labels) NewChange(is Issue, description string, due time.Time) Change {
 func (l Labels) NewOncallIssue(is Issue) OncallIssue {
 	return OncallIssue{Issue: is, ReadyToHandoff: Has(is.Labels, l.ReadyToHandoff)}
 }
+
+// Record notes the outcome of one refresh of source id at instant at.
+func (s *Snapshot) Record(id SourceID, at time.Time, err error) {
+	if s.Health == nil {
+		s.Health = map[SourceID]Health{}
+	}
+	h := s.Health[id]
+	h.LastAttempt = at
+	if err != nil {
+		h.LastError = err.Error()
+	} else {
+		h.LastError = ""
+		h.LastSuccess = at
+	}
+	s.Health[id] = h
+}

@@ -1,0 +1,267 @@
+// Package gitlab reads the production queue, the on-call tracker and the handoff project
+// through the GitLab REST v4 client, and turns what it gets into model types.
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/guard"
+)
+
+// Config says where the projects are and how to reach them.
+type Config struct {
+	BaseURL           string // e.g. https://gitlab.com (the client appends /api/v4/)
+	Token             string
+	ProductionProject string
+	OncallProject     string
+	HandoffProject    string
+	Labels            model.Labels
+	PageSize          int          // issues per page; default (and GitLab's maximum) 100
+	Parallel          int          // pages fetched at once after the first; default 4
+	HTTPClient        *http.Client // optional
+}
+
+// Source reads GitLab. Its methods are safe for concurrent use.
+type Source struct {
+	c   *gl.Client
+	cfg Config
+}
+
+// New builds a source; it does not touch the network.
+func New(cfg Config) (*Source, error) {
+	if cfg.PageSize <= 0 || cfg.PageSize > 100 {
+		cfg.PageSize = 100
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 4
+	}
+	opts := []gl.ClientOptionFunc{gl.WithBaseURL(cfg.BaseURL), gl.WithCustomRetryMax(2)}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, gl.WithHTTPClient(cfg.HTTPClient))
+	}
+	c, err := gl.NewClient(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("gitlab: %w", err)
+	}
+	return &Source{c: c, cfg: cfg}, nil
+}
+
+// Queue returns the open incidents and changes of the production project, sorted for display.
+func (s *Source) Queue(ctx context.Context) (incidents []model.Incident, changes []model.Change, err error) {
+	defer guard.Recover("gitlab", &err)
+	var incIssues, chgIssues []*gl.Issue
+	g, gctx := errgroup.WithContext(ctx)
+	guard.Go(g, "gitlab", func() (err error) {
+		incIssues, err = s.listOpen(gctx, s.cfg.ProductionProject, s.cfg.Labels.Incident)
+		return err
+	})
+	guard.Go(g, "gitlab", func() (err error) {
+		chgIssues, err = s.listOpen(gctx, s.cfg.ProductionProject, s.cfg.Labels.Change)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	for _, is := range incIssues {
+		incidents = append(incidents, s.cfg.Labels.NewIncident(toIssue(s.cfg.ProductionProject, is)))
+	}
+	for _, is := range chgIssues {
+		changes = append(changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), is.Description, dueDate(is)))
+	}
+	model.SortIncidents(incidents)
+	model.SortChanges(changes)
+	return incidents, changes, nil
+}
+
+// OncallIssues returns the open issues of the on-call tracker labelled for the on-call team.
+func (s *Source) OncallIssues(ctx context.Context) (out []model.OncallIssue, err error) {
+	defer guard.Recover("gitlab", &err)
+	issues, err := s.listOpen(ctx, s.cfg.OncallProject, s.cfg.Labels.Oncall)
+	if err != nil {
+		return nil, err
+	}
+	for _, is := range issues {
+		out = append(out, s.cfg.Labels.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))
+	}
+	return out, nil
+}
+
+// Handoffs returns the latest n handoff issues, open or closed, newest first.
+func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, err error) {
+	defer guard.Recover("gitlab", &err)
+	opt := &gl.ListProjectIssuesOptions{
+		ListOptions: gl.ListOptions{PerPage: int64(min(n, 100)), Page: 1},
+		Labels:      &gl.LabelOptions{s.cfg.Labels.Handoff},
+		OrderBy:     gl.Ptr("created_at"),
+		Sort:        gl.Ptr("desc"),
+	}
+	issues, _, err := s.c.Issues.ListProjectIssues(s.cfg.HandoffProject, opt, gl.WithContext(ctx))
+	if err != nil {
+		return nil, describe("handoff issues", err)
+	}
+	for _, is := range issues {
+		out = append(out, model.HandoffNote{Issue: toIssue(s.cfg.HandoffProject, is)})
+	}
+	model.LatestHandoffFirst(out)
+	return out, nil
+}
+
+// Detail returns an issue's description and its latest notes (newest first).
+func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d model.Detail, err error) {
+	defer guard.Recover("gitlab", &err)
+	var is *gl.Issue
+	var ns []*gl.Note
+	g, gctx := errgroup.WithContext(ctx)
+	guard.Go(g, "gitlab", func() (err error) {
+		is, _, err = s.c.Issues.GetIssue(ref.Project, ref.IID, gl.WithContext(gctx))
+		return describe(fmt.Sprintf("issue #%d", ref.IID), err)
+	})
+	guard.Go(g, "gitlab", func() (err error) {
+		opt := &gl.ListIssueNotesOptions{ListOptions: gl.ListOptions{PerPage: int64(notes), Page: 1}, OrderBy: gl.Ptr("created_at"), Sort: gl.Ptr("desc")}
+		ns, _, err = s.c.Notes.ListIssueNotes(ref.Project, ref.IID, opt, gl.WithContext(gctx))
+		return describe(fmt.Sprintf("notes of #%d", ref.IID), err)
+	})
+	if err := g.Wait(); err != nil {
+		return model.Detail{}, err
+	}
+	d = model.Detail{Issue: toIssue(ref.Project, is), Description: model.CleanText(is.Description)}
+	for _, n := range ns {
+		d.Notes = append(d.Notes, model.Note{Author: person(n.Author.Name, n.Author.Username), Body: model.CleanText(n.Body), CreatedAt: deref(n.CreatedAt), System: n.System})
+	}
+	return d, nil
+}
+
+// listOpen lists every open issue of project carrying label. After the first page tells
+// how many pages there are, the rest are fetched in parallel (at most cfg.Parallel at once).
+func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Issue, error) {
+	what := fmt.Sprintf("%s issues labelled %q", project, label)
+	page := func(ctx context.Context, n int64) ([]*gl.Issue, *gl.Response, error) {
+		opt := &gl.ListProjectIssuesOptions{
+			ListOptions: gl.ListOptions{PerPage: int64(s.cfg.PageSize), Page: n},
+			State:       gl.Ptr("opened"),
+			Labels:      &gl.LabelOptions{label},
+			OrderBy:     gl.Ptr("created_at"),
+			Sort:        gl.Ptr("desc"),
+		}
+		is, resp, err := s.c.Issues.ListProjectIssues(project, opt, gl.WithContext(ctx))
+		return is, resp, describe(what, err)
+	}
+	first, resp, err := page(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	if resp.TotalPages <= 1 {
+		// Past 10,000 results GitLab omits the totals: follow X-Next-Page one by one.
+		all := first
+		for next := resp.NextPage; resp.TotalPages == 0 && next > 0; next = resp.NextPage {
+			var more []*gl.Issue
+			if more, resp, err = page(ctx, next); err != nil {
+				return nil, err
+			}
+			all = append(all, more...)
+		}
+		return all, nil
+	}
+	pages := make([][]*gl.Issue, resp.TotalPages+1)
+	pages[1] = first
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.cfg.Parallel)
+	for n := int64(2); n <= resp.TotalPages; n++ {
+		guard.Go(g, "gitlab", func() (err error) {
+			pages[n], _, err = page(gctx, n)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	// Issues can move between pages while we read: keep each once.
+	seen := map[int64]bool{}
+	var all []*gl.Issue
+	for _, p := range pages {
+		for _, is := range p {
+			if !seen[is.ID] {
+				seen[is.ID] = true
+				all = append(all, is)
+			}
+		}
+	}
+	return all, nil
+}
+
+func toIssue(project string, is *gl.Issue) model.Issue {
+	out := model.Issue{
+		IssueRef:  model.IssueRef{Project: project, IID: is.IID},
+		Title:     model.CleanLine(is.Title),
+		WebURL:    model.CleanLine(is.WebURL),
+		State:     is.State,
+		CreatedAt: deref(is.CreatedAt),
+		UpdatedAt: deref(is.UpdatedAt),
+	}
+	for _, l := range is.Labels {
+		out.Labels = append(out.Labels, model.CleanLine(l))
+	}
+	if is.Author != nil {
+		out.Author = person(is.Author.Name, is.Author.Username)
+	}
+	for _, a := range is.Assignees {
+		if a != nil {
+			out.Assignees = append(out.Assignees, person(a.Name, a.Username))
+		}
+	}
+	return out
+}
+
+func person(name, username string) model.Person {
+	return model.Person{Name: model.CleanLine(name), Username: model.CleanLine(username)}
+}
+
+func dueDate(is *gl.Issue) time.Time {
+	if is.DueDate == nil {
+		return time.Time{}
+	}
+	return time.Time(*is.DueDate)
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// describe turns a client error into one line that says what failed and why, without URLs
+// (which can be long) and never with the token (which the client keeps in a header).
+func describe(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var er *gl.ErrorResponse
+	switch {
+	case errors.Is(err, gl.ErrNotFound):
+		return fmt.Errorf("%s: 404 not found (check the project path and that the token can read it)", what)
+	case errors.As(err, &er) && er.Response != nil:
+		msg := model.CleanLine(er.Message)
+		if er.Response.StatusCode == http.StatusTooManyRequests {
+			msg = "rate limited"
+		}
+		if len(msg) > 120 {
+			msg = msg[:120] + "…"
+		}
+		return fmt.Errorf("%s: %d %s", what, er.Response.StatusCode, strings.TrimSpace(msg))
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: timed out", what)
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: cancelled", what)
+	}
+	return fmt.Errorf("%s: %s", what, model.CleanLine(err.Error()))
+}

@@ -1,0 +1,117 @@
+// Package hub runs every source and merges what they return into one model.Snapshot. It is
+// the one place that knows both GitLab and PagerDuty; the TUI sees it through a small
+// interface of its own.
+package hub
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/pagerduty"
+)
+
+// Config wires the sources.
+type Config struct {
+	GitLab         gitlab.Config
+	PagerDutyURL   string
+	PagerDutyToken string
+	Rotation       model.Rotation
+	Timeout        time.Duration // deadline of one source's refresh; default 10s
+	Handoffs       int           // how many recent handoffs to list; default 20
+	Notes          int           // how many notes the detail view shows; default 20
+	HTTPClient     *http.Client  // shared by both clients; optional
+}
+
+// Hub refreshes sources. It is safe for concurrent use.
+type Hub struct {
+	cfg Config
+	gl  *gitlab.Source
+	pd  *pagerduty.Source
+}
+
+// New builds the hub and its sources without touching the network.
+func New(cfg Config) (*Hub, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Handoffs <= 0 {
+		cfg.Handoffs = 20
+	}
+	if cfg.Notes <= 0 {
+		cfg.Notes = 20
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	cfg.GitLab.HTTPClient = cfg.HTTPClient
+	gl, err := gitlab.New(cfg.GitLab)
+	if err != nil {
+		return nil, err
+	}
+	return &Hub{cfg: cfg, gl: gl, pd: pagerduty.New(cfg.PagerDutyURL, cfg.PagerDutyToken, cfg.HTTPClient)}, nil
+}
+
+// Sources lists what Fetch can refresh.
+func (h *Hub) Sources() []model.SourceID { return model.AllSources }
+
+// Fetch refreshes one source, within the configured deadline, and returns the patch that
+// puts its data into a snapshot.
+func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
+	defer cancel()
+	switch id {
+	case model.SourceQueue:
+		inc, chg, err := h.gl.Queue(ctx)
+		return func(s *model.Snapshot) { s.Incidents, s.Changes = inc, chg }, err
+	case model.SourceOncall:
+		is, err := h.gl.OncallIssues(ctx)
+		return func(s *model.Snapshot) { s.OncallIssues = is }, err
+	case model.SourceHandoffs:
+		hs, err := h.gl.Handoffs(ctx, h.cfg.Handoffs)
+		return func(s *model.Snapshot) { s.Handoffs = hs }, err
+	case model.SourceRotation:
+		oc, err := h.pd.OnCall(ctx, h.cfg.Rotation, now)
+		return func(s *model.Snapshot) { s.OnCall = oc }, err
+	case model.SourcePages:
+		p, err := h.pd.Pages(ctx)
+		return func(s *model.Snapshot) { s.Pages = p }, err
+	}
+	return nil, fmt.Errorf("unknown source %q", id)
+}
+
+// Detail fetches an issue's description and latest notes.
+func (h *Hub) Detail(ctx context.Context, ref model.IssueRef) (model.Detail, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
+	defer cancel()
+	return h.gl.Detail(ctx, ref, h.cfg.Notes)
+}
+
+// Snapshot refreshes every source at once and returns the merged result; a failing
+// source leaves its part empty and its error in Health.
+func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		snap model.Snapshot
+	)
+	for _, id := range h.Sources() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			patch, err := h.Fetch(ctx, id, now)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				patch(&snap)
+			}
+			snap.Record(id, now, err)
+		}()
+	}
+	wg.Wait()
+	return snap
+}

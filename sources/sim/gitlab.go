@@ -1,0 +1,415 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serveGitLab routes /api/v4/... on the escaped path, as GitLab does: project paths
+// arrive URL-encoded ("gitlab-com%2Fgl-infra%2Fproduction").
+func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Private-Token") == "" && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		writeGLError(w, http.StatusUnauthorized, "401 Unauthorized")
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] == "user" && r.Method == http.MethodGet:
+		s.mu.Lock()
+		u := s.eocAt(s.opts.Now)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, s.glUser(u))
+		return
+	case len(parts) == 1 && parts[0] == "users" && r.Method == http.MethodGet:
+		s.serveUsers(w, r)
+		return
+	case len(parts) < 3 || parts[0] != "projects" || parts[2] != "issues":
+		writeGLError(w, http.StatusNotFound, "404 Not Found")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.findProject(parts[1])
+	if p == nil {
+		writeGLError(w, http.StatusNotFound, "404 Project Not Found")
+		return
+	}
+	switch {
+	case len(parts) == 3 && r.Method == http.MethodGet:
+		s.listIssues(w, r, p)
+	case len(parts) == 3 && r.Method == http.MethodPost:
+		s.createIssue(w, r, p)
+	case len(parts) >= 4:
+		iid, err := strconv.ParseInt(parts[3], 10, 64)
+		is := p.byIID(iid)
+		if err != nil || is == nil {
+			writeGLError(w, http.StatusNotFound, "404 Issue Not Found")
+			return
+		}
+		switch {
+		case len(parts) == 4 && r.Method == http.MethodGet:
+			writeJSON(w, http.StatusOK, s.glIssue(p, is))
+		case len(parts) == 5 && parts[4] == "notes" && r.Method == http.MethodGet:
+			s.listNotes(w, r, p, is)
+		case len(parts) == 5 && parts[4] == "notes" && r.Method == http.MethodPost:
+			s.createNote(w, r, p, is)
+		default:
+			writeGLError(w, http.StatusNotFound, "404 Not Found")
+		}
+	default:
+		writeGLError(w, http.StatusMethodNotAllowed, "405 Method Not Allowed")
+	}
+}
+
+func (s *Sim) findProject(escaped string) *project {
+	id, err := url.PathUnescape(escaped)
+	if err != nil {
+		return nil
+	}
+	if p, ok := s.projects[id]; ok {
+		return p
+	}
+	for _, p := range s.projects {
+		if strconv.FormatInt(p.id, 10) == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func (p *project) byIID(iid int64) *issue {
+	for _, is := range p.issues {
+		if is.iid == iid {
+			return is
+		}
+	}
+	return nil
+}
+
+func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "all"
+	}
+	var want []string
+	if l := q.Get("labels"); l != "" {
+		want = strings.Split(l, ",")
+	}
+	var updatedAfter time.Time
+	if v := q.Get("updated_after"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			writeGLError(w, http.StatusBadRequest, "400 Bad request - updated_after is invalid")
+			return
+		}
+		updatedAfter = t
+	}
+	var out []*issue
+	for _, is := range p.issues {
+		if (state == "opened" || state == "closed") && is.state != state {
+			continue
+		}
+		if !hasAllLabels(is.labels, want) || (!updatedAfter.IsZero() && !is.updated.After(updatedAfter)) {
+			continue
+		}
+		out = append(out, is)
+	}
+	key := func(is *issue) time.Time { return is.created }
+	if q.Get("order_by") == "updated_at" {
+		key = func(is *issue) time.Time { return is.updated }
+	}
+	asc := q.Get("sort") == "asc"
+	sort.SliceStable(out, func(a, b int) bool {
+		ka, kb := key(out[a]), key(out[b])
+		if ka.Equal(kb) {
+			return (out[a].id < out[b].id) == asc
+		}
+		return ka.Before(kb) == asc
+	})
+	page, ok := paginate(w, r, len(out))
+	if !ok {
+		return
+	}
+	body := make([]map[string]any, 0, page.hi-page.lo)
+	for _, is := range out[page.lo:page.hi] {
+		body = append(body, s.glIssue(p, is))
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// hasAllLabels: GitLab's labels=a,b means a AND b, case-insensitively.
+func hasAllLabels(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if strings.EqualFold(h, strings.TrimSpace(w)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+type pageWindow struct{ lo, hi int }
+
+// paginate writes GitLab's offset paging headers and returns the slice bounds of the page.
+func paginate(w http.ResponseWriter, r *http.Request, total int) (pageWindow, bool) {
+	q := r.URL.Query()
+	perPage, page := 20, 1
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeGLError(w, http.StatusBadRequest, "400 Bad request - per_page is invalid")
+			return pageWindow{}, false
+		}
+		perPage = min(n, 100)
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeGLError(w, http.StatusBadRequest, "400 Bad request - page is invalid")
+			return pageWindow{}, false
+		}
+		page = n
+	}
+	pages := max(1, (total+perPage-1)/perPage)
+	h := w.Header()
+	h.Set("X-Total", strconv.Itoa(total))
+	h.Set("X-Total-Pages", strconv.Itoa(pages))
+	h.Set("X-Per-Page", strconv.Itoa(perPage))
+	h.Set("X-Page", strconv.Itoa(page))
+	h.Set("X-Next-Page", "")
+	h.Set("X-Prev-Page", "")
+	link := func(n int, rel string) string {
+		u := *r.URL
+		qq := u.Query()
+		qq.Set("page", strconv.Itoa(n))
+		qq.Set("per_page", strconv.Itoa(perPage))
+		u.RawQuery = qq.Encode()
+		return fmt.Sprintf("<%s>; rel=%q", requestBase(r)+u.RequestURI(), rel)
+	}
+	var links []string
+	if page > 1 {
+		h.Set("X-Prev-Page", strconv.Itoa(page-1))
+		links = append(links, link(page-1, "prev"))
+	}
+	if page < pages {
+		h.Set("X-Next-Page", strconv.Itoa(page+1))
+		links = append(links, link(page+1, "next"))
+	}
+	links = append(links, link(1, "first"), link(pages, "last"))
+	h.Set("Link", strings.Join(links, ", "))
+	lo := min((page-1)*perPage, total)
+	return pageWindow{lo: lo, hi: min(lo+perPage, total)}, true
+}
+
+func requestBase(r *http.Request) string { return "http://" + r.Host }
+
+func (s *Sim) glUser(p *person) map[string]any {
+	return map[string]any{
+		"id": p.glID, "username": p.username, "name": p.name, "state": "active", "locked": false,
+		"avatar_url": "https://secure.gravatar.com/avatar/" + p.username + "?s=80&d=identicon",
+		"web_url":    s.opts.BaseURL + "/" + p.username,
+	}
+}
+
+func (s *Sim) serveUsers(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("username")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []map[string]any{}
+	for _, p := range s.users {
+		if name == "" || strings.EqualFold(p.username, name) {
+			out = append(out, s.glUser(p))
+		}
+	}
+	page, ok := paginate(w, r, len(out))
+	if ok {
+		writeJSON(w, http.StatusOK, out[page.lo:page.hi])
+	}
+}
+
+func glTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// glIssue renders an issue with the field names and types of GET /projects/:id/issues.
+func (s *Sim) glIssue(p *project, is *issue) map[string]any {
+	web := fmt.Sprintf("%s/%s/-/issues/%d", s.opts.BaseURL, p.path, is.iid)
+	if is.incident {
+		web = fmt.Sprintf("%s/%s/-/issues/incident/%d", s.opts.BaseURL, p.path, is.iid)
+	}
+	assignees := make([]map[string]any, 0, len(is.assignees))
+	for _, a := range is.assignees {
+		assignees = append(assignees, s.glUser(a))
+	}
+	var assignee, closedAt, closedBy, due any
+	if len(assignees) > 0 {
+		assignee = assignees[0]
+	}
+	if is.closed != nil {
+		closedAt = glTime(*is.closed)
+		closedBy = s.glUser(is.author)
+	}
+	if is.due != "" {
+		due = is.due
+	}
+	typ, issueType, severity := "ISSUE", "issue", "UNKNOWN"
+	if is.incident {
+		typ, issueType = "INCIDENT", "incident"
+	}
+	userNotes := 0
+	for _, n := range is.notes {
+		if !n.system {
+			userNotes++
+		}
+	}
+	short := fmt.Sprintf("#%d", is.iid)
+	return map[string]any{
+		"id": is.id, "iid": is.iid, "project_id": p.id, "title": is.title, "description": is.desc,
+		"state": is.state, "created_at": glTime(is.created), "updated_at": glTime(is.updated),
+		"closed_at": closedAt, "closed_by": closedBy, "labels": is.labels, "milestone": nil,
+		"assignees": assignees, "assignee": assignee, "author": s.glUser(is.author),
+		"type": typ, "issue_type": issueType, "severity": severity,
+		"user_notes_count": userNotes, "merge_requests_count": 0, "upvotes": 0, "downvotes": 0,
+		"due_date": due, "confidential": is.confidential, "discussion_locked": nil, "web_url": web,
+		"time_stats":             map[string]any{"time_estimate": 0, "total_time_spent": 0, "human_time_estimate": nil, "human_total_time_spent": nil},
+		"task_completion_status": map[string]any{"count": 0, "completed_count": 0},
+		"has_tasks":              false, "health_status": nil, "moved_to_id": nil, "service_desk_reply_to": nil,
+		"references": map[string]any{"short": short, "relative": short, "full": p.path + short},
+		"_links": map[string]any{
+			"self":        fmt.Sprintf("%s/api/v4/projects/%d/issues/%d", s.opts.BaseURL, p.id, is.iid),
+			"notes":       fmt.Sprintf("%s/api/v4/projects/%d/issues/%d/notes", s.opts.BaseURL, p.id, is.iid),
+			"award_emoji": fmt.Sprintf("%s/api/v4/projects/%d/issues/%d/award_emoji", s.opts.BaseURL, p.id, is.iid),
+			"project":     fmt.Sprintf("%s/api/v4/projects/%d", s.opts.BaseURL, p.id),
+		},
+	}
+}
+
+func (s *Sim) glNote(p *project, is *issue, n *note) map[string]any {
+	return map[string]any{
+		"id": n.id, "type": nil, "body": n.body, "attachment": nil, "author": s.glUser(n.author),
+		"created_at": glTime(n.created), "updated_at": glTime(n.created), "system": n.system,
+		"noteable_id": is.id, "noteable_type": "Issue", "project_id": p.id, "noteable_iid": is.iid,
+		"resolvable": false, "confidential": false, "internal": false,
+	}
+}
+
+func (s *Sim) listNotes(w http.ResponseWriter, r *http.Request, p *project, is *issue) {
+	notes := append([]*note(nil), is.notes...)
+	asc := r.URL.Query().Get("sort") == "asc"
+	sort.SliceStable(notes, func(a, b int) bool {
+		if notes[a].created.Equal(notes[b].created) {
+			return (notes[a].id < notes[b].id) == asc
+		}
+		return notes[a].created.Before(notes[b].created) == asc
+	})
+	page, ok := paginate(w, r, len(notes))
+	if !ok {
+		return
+	}
+	out := make([]map[string]any, 0, page.hi-page.lo)
+	for _, n := range notes[page.lo:page.hi] {
+		out = append(out, s.glNote(p, is, n))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createIssue accepts POST /projects/:id/issues with a JSON or form body.
+func (s *Sim) createIssue(w http.ResponseWriter, r *http.Request, p *project) {
+	var in struct {
+		Title        string  `json:"title"`
+		Description  string  `json:"description"`
+		Labels       string  `json:"labels"`
+		AssigneeIDs  []int64 `json:"assignee_ids"`
+		Confidential bool    `json:"confidential"`
+	}
+	if err := decodeBody(r, &in); err != nil {
+		writeGLError(w, http.StatusBadRequest, "400 Bad request - "+err.Error())
+		return
+	}
+	if strings.TrimSpace(in.Title) == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": map[string]any{"title": []string{"can't be blank"}}})
+		return
+	}
+	author := s.eocAt(s.opts.Now)
+	var assignees []*person
+	for _, id := range in.AssigneeIDs {
+		for _, u := range s.users {
+			if u.glID == id {
+				assignees = append(assignees, u)
+			}
+		}
+	}
+	var labels []string
+	if in.Labels != "" {
+		labels = strings.Split(in.Labels, ",")
+	}
+	is := s.add(p, 0, in.Title, in.Description, labels, author, assignees...)
+	is.created, is.updated = s.clock(), s.clock()
+	is.confidential = in.Confidential
+	writeJSON(w, http.StatusCreated, s.glIssue(p, is))
+}
+
+func (s *Sim) createNote(w http.ResponseWriter, r *http.Request, p *project, is *issue) {
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decodeBody(r, &in); err != nil || strings.TrimSpace(in.Body) == "" {
+		writeGLError(w, http.StatusBadRequest, "400 Bad request - body is missing")
+		return
+	}
+	n := &note{id: s.id(), body: in.Body, author: s.eocAt(s.opts.Now), created: s.clock()}
+	is.notes = append(is.notes, n)
+	is.updated = n.created
+	writeJSON(w, http.StatusCreated, s.glNote(p, is, n))
+}
+
+func decodeBody(r *http.Request, v any) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		return json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v)
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	m := map[string]any{}
+	for k, vs := range r.PostForm {
+		k = strings.TrimSuffix(k, "[]")
+		if k == "assignee_ids" {
+			ids := []int64{}
+			for _, s := range vs {
+				if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+					ids = append(ids, n)
+				}
+			}
+			m[k] = ids
+			continue
+		}
+		m[k] = vs[0]
+		if k == "confidential" {
+			m[k] = vs[0] == "true"
+		}
+	}
+	b, _ := json.Marshal(m)
+	return json.Unmarshal(b, v)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeGLError answers like GitLab: {"message": "..."}.
+func writeGLError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"message": msg})
+}

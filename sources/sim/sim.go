@@ -1,0 +1,126 @@
+// Package sim is an embedded simulator of the GitLab REST v4 and PagerDuty REST v2
+// subsets that oncall uses. It serves generated, realistic data relative to a given
+// instant, keeps what is posted to it, and is the fixture of the demo and the tests:
+// the real clients talk to it over HTTP exactly as they would to the real services.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // region time zones, even on machines without zoneinfo
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// Options shape the generated world.
+type Options struct {
+	Seed     uint64
+	Now      time.Time      // the instant the data is generated around
+	Rotation model.Rotation // regions and their PagerDuty schedule ids
+	Labels   model.Labels
+	// Project paths, as in the config.
+	ProductionProject string
+	OncallProject     string
+	HandoffProject    string
+	// BaseURL is the address clients use (for web_url and self links); set by Start.
+	BaseURL string
+}
+
+// Sim is the simulator. Its handler is safe for concurrent use.
+type Sim struct {
+	opts    Options
+	started time.Time // wall time at New; the simulated clock runs from opts.Now
+
+	mu       sync.Mutex
+	projects map[string]*project // by path
+	users    []*person
+	pages    []pdIncident
+	nextID   int64 // global issue and note ids
+}
+
+// New generates the world described by opts.
+func New(opts Options) *Sim {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	opts.Now = opts.Now.UTC().Truncate(time.Second)
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://sim.invalid"
+	}
+	s := &Sim{opts: opts, started: time.Now(), projects: map[string]*project{}, nextID: 150_000_000}
+	s.generate()
+	return s
+}
+
+// clock is the simulated now: opts.Now plus the wall time since the simulator started.
+func (s *Sim) clock() time.Time {
+	return s.opts.Now.Add(time.Since(s.started)).UTC().Truncate(time.Millisecond)
+}
+
+// Handler serves both APIs: GitLab under /api/v4/, PagerDuty at the root.
+func (s *Sim) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v4/", s.serveGitLab)
+	mux.HandleFunc("GET /oncalls", s.requirePDToken(s.serveOnCalls))
+	mux.HandleFunc("GET /incidents", s.requirePDToken(s.serveIncidents))
+	mux.HandleFunc("GET /schedules/{id}", s.requirePDToken(s.serveSchedule))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writePDError(w, http.StatusNotFound, 2100, "Not Found")
+	})
+	return mux
+}
+
+// Server is a running simulator.
+type Server struct {
+	URL  string // http://127.0.0.1:PORT, no trailing slash
+	http *http.Server
+	done chan error
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0") and serves a simulator built from opts.
+func Start(addr string, opts Options) (*Server, *Sim, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("simulator: listen on %s: %w", addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	opts.BaseURL = url
+	s := New(opts)
+	srv := &Server{URL: url, http: &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
+	go func() {
+		err := srv.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		srv.done <- err
+	}()
+	return srv, s, nil
+}
+
+// Wait blocks until the server stops and returns why.
+func (srv *Server) Wait() error { return <-srv.done }
+
+// Close stops the server, letting requests in flight finish for up to a second.
+func (srv *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return srv.http.Shutdown(ctx)
+}
+
+// requirePDToken answers 401 like PagerDuty when no API token is sent.
+func (s *Sim) requirePDToken(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if !strings.HasPrefix(auth, "Token token=") || len(auth) == len("Token token=") {
+			writePDError(w, http.StatusUnauthorized, 2006, "Authentication failed")
+			return
+		}
+		h(w, r)
+	}
+}
