@@ -1,0 +1,348 @@
+// Package config reads and checks oncall's YAML config. Every error names the file, the line
+// when there is one, the key, and what to do about it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// MinRefresh is the floor of the refresh interval: the dashboard must never hammer the APIs.
+const MinRefresh = 15 * time.Second
+
+// File is the YAML document. Unknown keys are errors.
+type File struct {
+	GitLab    GitLabFile    `yaml:"gitlab"`
+	PagerDuty PagerDutyFile `yaml:"pagerduty"`
+	Rotation  []RegionFile  `yaml:"rotation"`
+	Labels    model.Labels  `yaml:"labels"`
+	Refresh   string        `yaml:"refresh"`
+	Timeout   string        `yaml:"timeout"`
+	Theme     string        `yaml:"theme"`
+}
+
+type GitLabFile struct {
+	URL               string `yaml:"url"`
+	TokenEnv          string `yaml:"token_env"`
+	TokenFile         string `yaml:"token_file"`
+	ProductionProject string `yaml:"production_project"`
+	OncallProject     string `yaml:"oncall_project"`
+	HandoffProject    string `yaml:"handoff_project"`
+	Insecure          bool   `yaml:"insecure"`
+}
+
+type PagerDutyFile struct {
+	URL       string `yaml:"url"`
+	TokenEnv  string `yaml:"token_env"`
+	TokenFile string `yaml:"token_file"`
+	Insecure  bool   `yaml:"insecure"`
+}
+
+type RegionFile struct {
+	Region   string `yaml:"region"`
+	Start    string `yaml:"start"`
+	End      string `yaml:"end"`
+	Schedule string `yaml:"schedule"`
+}
+
+// Defaults is the config used when no file exists: the handbook's rotation and labels.
+func Defaults() File {
+	return File{
+		GitLab: GitLabFile{
+			URL: "https://gitlab.com", TokenEnv: "GITLAB_TOKEN",
+			ProductionProject: "gitlab-com/gl-infra/production",
+			OncallProject:     "gitlab-com/gl-infra/infrastructure",
+			HandoffProject:    "gitlab-com/gl-infra/on-call-handovers",
+		},
+		PagerDuty: PagerDutyFile{URL: "https://api.pagerduty.com", TokenEnv: "PAGERDUTY_TOKEN"},
+		Rotation: []RegionFile{
+			{Region: "EMEA", Start: "04:00", End: "16:00", Schedule: "PEMEA01"},
+			{Region: "AMER", Start: "16:00", End: "04:00", Schedule: "PAMER01"},
+		},
+		Labels:  model.DefaultLabels(),
+		Refresh: "60s",
+		Timeout: "10s",
+		Theme:   "auto",
+	}
+}
+
+// Config is the checked, typed config.
+type Config struct {
+	Path      string // the file read, or "" when the defaults were used
+	GitLab    GitLabFile
+	PagerDuty PagerDutyFile
+	Rotation  model.Rotation
+	Labels    model.Labels
+	Refresh   time.Duration
+	Timeout   time.Duration
+	Theme     string
+}
+
+// Error is a config problem: where it is and what is wrong.
+type Error struct {
+	Path string // file
+	Line int    // 0 when unknown
+	Key  string // dotted key, e.g. rotation[1].start
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Path)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		b.WriteString(": " + e.Key)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// DefaultPath is where the config lives unless --config or ONCALL_CONFIG say otherwise.
+func DefaultPath() string {
+	if p := os.Getenv("ONCALL_CONFIG"); p != "" {
+		return p
+	}
+	return filepath.Join(xdg.ConfigHome, "oncall", "config.yaml")
+}
+
+// Load reads path. When path is "" the default path is used, and a missing default file
+// means the built-in defaults; a file named explicitly must exist.
+func Load(path string) (*Config, error) {
+	explicit := path != "" || os.Getenv("ONCALL_CONFIG") != ""
+	if path == "" {
+		path = DefaultPath()
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		return Parse("", nil)
+	case err != nil:
+		return nil, &Error{Path: path, Msg: fmt.Sprintf("cannot read the config: %v", unwrapPathError(err))}
+	}
+	return Parse(path, data)
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse checks a YAML document (nil data: the defaults) that came from path.
+func Parse(path string, data []byte) (*Config, error) {
+	f := Defaults()
+	name := path
+	if name == "" {
+		name = "(built-in defaults)"
+	}
+	var doc *ast.File
+	if len(strings.TrimSpace(string(data))) > 0 {
+		var err error
+		if doc, err = parser.ParseBytes(data, 0); err != nil {
+			return nil, yamlError(name, err)
+		}
+		// An explicit rotation replaces the default one instead of merging into it.
+		f.Rotation = nil
+		if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+			return nil, yamlError(name, err)
+		}
+		if f.Rotation == nil && lineOf(doc, "rotation") == 0 {
+			f.Rotation = Defaults().Rotation
+		}
+	}
+	c, err := check(f)
+	if err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.Path = name
+			ce.Line = lineOf(doc, ce.Key)
+		}
+		return nil, err
+	}
+	c.Path = path
+	return c, nil
+}
+
+// yamlError turns a decoder error into file:line: message.
+func yamlError(path string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		msg := ye.GetMessage()
+		if strings.Contains(msg, "unknown field") {
+			msg += " (check the spelling; the README lists every key)"
+		}
+		return &Error{Path: path, Line: ye.GetToken().Position.Line, Msg: msg}
+	}
+	return &Error{Path: path, Msg: err.Error()}
+}
+
+// lineOf finds the line of a dotted key such as "rotation[1].start" in the document.
+func lineOf(doc *ast.File, key string) int {
+	if doc == nil || key == "" {
+		return 0
+	}
+	for k := key; k != ""; {
+		p, err := yaml.PathString("$." + k)
+		if err == nil {
+			if n, err := p.FilterFile(doc); err == nil && n != nil && n.GetToken() != nil {
+				return n.GetToken().Position.Line
+			}
+		}
+		// Fall back to the enclosing key: a missing field is reported at its parent.
+		i := strings.LastIndexAny(k, ".[")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 0
+}
+
+func check(f File) (*Config, error) {
+	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme}
+	var err error
+	if c.Refresh, err = duration("refresh", f.Refresh); err != nil {
+		return nil, err
+	}
+	if c.Refresh < MinRefresh {
+		return nil, &Error{Key: "refresh", Msg: fmt.Sprintf("%s is below the %s floor, which keeps the dashboard from hammering the APIs; use %s or more", c.Refresh, MinRefresh, MinRefresh)}
+	}
+	if c.Timeout, err = duration("timeout", f.Timeout); err != nil {
+		return nil, err
+	}
+	if err := checkURL("gitlab.url", f.GitLab.URL, f.GitLab.Insecure); err != nil {
+		return nil, err
+	}
+	if err := checkURL("pagerduty.url", f.PagerDuty.URL, f.PagerDuty.Insecure); err != nil {
+		return nil, err
+	}
+	for key, v := range map[string]string{
+		"gitlab.production_project": f.GitLab.ProductionProject,
+		"gitlab.oncall_project":     f.GitLab.OncallProject,
+		"gitlab.handoff_project":    f.GitLab.HandoffProject,
+	} {
+		if strings.TrimSpace(v) == "" {
+			return nil, &Error{Key: key, Msg: "is empty; give a project path such as group/project or a numeric id"}
+		}
+	}
+	for key, v := range map[string]string{
+		"labels.incident": f.Labels.Incident, "labels.change": f.Labels.Change,
+		"labels.oncall": f.Labels.Oncall, "labels.handoff": f.Labels.Handoff,
+	} {
+		if strings.TrimSpace(v) == "" || strings.Contains(v, ",") {
+			return nil, &Error{Key: key, Msg: fmt.Sprintf("%q is not a label name (empty, or holds a comma)", v)}
+		}
+	}
+	switch f.Theme {
+	case "auto", "dark", "light", "mono":
+	default:
+		return nil, &Error{Key: "theme", Msg: fmt.Sprintf("%q is not a theme; use auto, dark, light or mono", f.Theme)}
+	}
+	for i, r := range f.Rotation {
+		reg := model.Region{Name: strings.TrimSpace(r.Region), Schedule: strings.TrimSpace(r.Schedule)}
+		if reg.Start, err = model.ParseClock(r.Start); err != nil {
+			return nil, &Error{Key: fmt.Sprintf("rotation[%d].start", i), Msg: err.Error()}
+		}
+		if reg.End, err = model.ParseClock(r.End); err != nil {
+			return nil, &Error{Key: fmt.Sprintf("rotation[%d].end", i), Msg: err.Error()}
+		}
+		c.Rotation = append(c.Rotation, reg)
+	}
+	if err := c.Rotation.Validate(); err != nil {
+		var re *model.RotationError
+		if errors.As(err, &re) {
+			key := "rotation"
+			if re.Index >= 0 {
+				key = fmt.Sprintf("rotation[%d]", re.Index)
+				if re.Field != "" {
+					key += "." + re.Field
+				}
+			}
+			return nil, &Error{Key: key, Msg: strings.TrimPrefix(strings.TrimPrefix(re.Msg, "rotation: "), key+": ")}
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+func duration(key, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d <= 0 {
+		return 0, &Error{Key: key, Msg: fmt.Sprintf("%q is not a duration; write e.g. 60s, 2m or 1m30s", v)}
+	}
+	return d, nil
+}
+
+// checkURL refuses plain http to anything but loopback unless insecure is set: a token
+// sent in clear over a network is a leaked token.
+func checkURL(key, raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return &Error{Key: key, Msg: fmt.Sprintf("%q is not an http(s) URL, e.g. https://gitlab.com", raw)}
+	}
+	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+		return &Error{Key: key, Msg: fmt.Sprintf("%q would send the token unencrypted; use https, or set %s to true", raw, strings.TrimSuffix(key, ".url")+".insecure")}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Tokens reads both API tokens from the environment or the files the config names.
+func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
+	if gitlab, err = c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile); err != nil {
+		return "", "", err
+	}
+	if pagerduty, err = c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile); err != nil {
+		return "", "", err
+	}
+	return gitlab, pagerduty, nil
+}
+
+func (c *Config) token(section, env, file string) (string, error) {
+	where := c.Path
+	if where == "" {
+		where = "(built-in defaults)"
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", &Error{Path: where, Key: section + ".token_file", Msg: fmt.Sprintf("cannot read %s: %v", file, unwrapPathError(err))}
+		}
+		if t := strings.TrimSpace(string(b)); t != "" {
+			return t, nil
+		}
+		return "", &Error{Path: where, Key: section + ".token_file", Msg: file + " is empty"}
+	}
+	if env == "" {
+		return "", &Error{Path: where, Key: section + ".token_env", Msg: "is empty; name the environment variable that holds the token, or set token_file"}
+	}
+	if t := strings.TrimSpace(os.Getenv(env)); t != "" {
+		return t, nil
+	}
+	return "", &Error{Path: where, Key: section + ".token_env", Msg: fmt.Sprintf("the environment variable %s is empty or unset; export it with your %s token, or set %s.token_file", env, section, section)}
+}

@@ -1,0 +1,150 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const good = `gitlab:
+  url: https://gitlab.example.com
+  token_env: GL_TOKEN_FOR_TEST
+  production_project: ops/production
+  oncall_project: ops/infra
+  handoff_project: ops/handovers
+pagerduty:
+  url: https://api.pagerduty.com
+  token_env: PD_TOKEN_FOR_TEST
+rotation:
+  - {region: APAC, start: "23:00", end: "07:00", schedule: PAPAC}
+  - {region: EMEA, start: "07:00", end: "15:00", schedule: PEMEA}
+  - {region: AMER, start: "15:00", end: "23:00", schedule: PAMER}
+labels:
+  incident: prod-incident
+refresh: 30s
+`
+
+func TestParseGood(t *testing.T) {
+	c, err := Parse("c.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rotation) != 3 || c.Rotation[0].Name != "APAC" || c.Rotation[0].Start != 23*60 {
+		t.Errorf("rotation %+v", c.Rotation)
+	}
+	if c.Refresh != 30*time.Second || c.Timeout != 10*time.Second {
+		t.Errorf("refresh %s timeout %s", c.Refresh, c.Timeout)
+	}
+	if c.Labels.Incident != "prod-incident" || c.Labels.Change != "change" || c.Labels.Handoff != "oncall-handoff" {
+		t.Errorf("a partial labels block must keep the other defaults: %+v", c.Labels)
+	}
+	if c.GitLab.ProductionProject != "ops/production" {
+		t.Errorf("project %q", c.GitLab.ProductionProject)
+	}
+}
+
+func TestDefaultsWhenNoFile(t *testing.T) {
+	t.Setenv("ONCALL_CONFIG", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Path != "" || len(c.Rotation) != 2 || c.Rotation[0].Name != "EMEA" || c.Refresh != time.Minute {
+		t.Errorf("defaults: %+v", c)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml: cannot read") {
+		t.Errorf("an explicit missing file must fail: %v", err)
+	}
+}
+
+func TestOmittedRotationKeepsTheDefault(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("refresh: 2m\n"))
+	if err != nil || len(c.Rotation) != 2 {
+		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+func TestErrorsNameFileLineAndKey(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		line       int
+		key, says  string
+	}{
+		{"unknown key", "gitlab:\n  url: https://gitlab.com\n  tokn_env: X\n", 3, "", "unknown field \"tokn_env\""},
+		{"bad time", "rotation:\n  - {region: EMEA, start: \"04:00\", end: \"16:00\", schedule: A}\n  - {region: AMER, start: \"16:00\", end: \"4am\", schedule: B}\n", 3, "rotation[1].end", "not a time of day"},
+		{"gap", "rotation:\n  - region: EMEA\n    start: \"04:00\"\n    end: \"15:00\"\n    schedule: A\n  - region: AMER\n    start: \"16:00\"\n    end: \"04:00\"\n    schedule: B\n", 4, "rotation[0].end", "gap"},
+		{"overlap", "rotation:\n  - {region: EMEA, start: \"04:00\", end: \"17:00\", schedule: A}\n  - {region: AMER, start: \"16:00\", end: \"04:00\", schedule: B}\n", 2, "rotation[0].end", "overlap"},
+		{"no regions", "rotation: []\n", 1, "rotation", "no regions"},
+		{"refresh floor", "refresh: 5s\n", 1, "refresh", "below the 15s floor"},
+		{"bad duration", "\n\ntimeout: soon\n", 3, "timeout", "not a duration"},
+		{"cleartext url", "pagerduty:\n  url: http://pd.example.com\n", 2, "pagerduty.url", "pagerduty.insecure"},
+		{"bad theme", "theme: neon\n", 1, "theme", "not a theme"},
+		{"empty project", "gitlab:\n  oncall_project: \"\"\n", 2, "gitlab.oncall_project", "is empty"},
+		{"syntax", "gitlab: [\n", 1, "", ""},
+		{"wrong type", "refresh: [1, 2]\n", 1, "", ""},
+	}
+	for _, c := range cases {
+		_, err := Parse("/etc/oncall.yaml", []byte(c.yaml))
+		var ce *Error
+		if !errors.As(err, &ce) {
+			t.Errorf("%s: got %v, want a config.Error", c.name, err)
+			continue
+		}
+		if ce.Path != "/etc/oncall.yaml" || ce.Line != c.line || ce.Key != c.key || !strings.Contains(ce.Error(), c.says) {
+			t.Errorf("%s: got %q (line %d key %q); want line %d key %q saying %q", c.name, ce.Error(), ce.Line, ce.Key, c.line, c.key, c.says)
+		}
+	}
+}
+
+func TestInsecureAllowsCleartextAndLoopbackIsFine(t *testing.T) {
+	if _, err := Parse("c", []byte("pagerduty:\n  url: http://pd.example.com\n  insecure: true\n")); err != nil {
+		t.Error(err)
+	}
+	if _, err := Parse("c", []byte("gitlab:\n  url: http://127.0.0.1:8080\n")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	c, err := Parse("c.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GL_TOKEN_FOR_TEST", "")
+	t.Setenv("PD_TOKEN_FOR_TEST", "pd-secret")
+	_, _, err = c.Tokens()
+	if err == nil || !strings.Contains(err.Error(), "c.yaml: gitlab.token_env: the environment variable GL_TOKEN_FOR_TEST is empty") {
+		t.Fatalf("got %v", err)
+	}
+	t.Setenv("GL_TOKEN_FOR_TEST", "gl-secret")
+	gl, pd, err := c.Tokens()
+	if err != nil || gl != "gl-secret" || pd != "pd-secret" {
+		t.Fatalf("%q %q %v", gl, pd, err)
+	}
+	f := filepath.Join(t.TempDir(), "tok")
+	if err := os.WriteFile(f, []byte("from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.GitLab.TokenFile = f
+	if gl, _, _ = c.Tokens(); gl != "from-file" {
+		t.Fatalf("token_file: %q", gl)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("rotation:\n  - {region: X, start: \"00:00\", end: \"00:00\", schedule: S}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.yaml", data)
+		if err == nil && c.Rotation.Validate() != nil {
+			t.Fatalf("accepted an invalid rotation")
+		}
+		if err == nil && c.Refresh < MinRefresh {
+			t.Fatalf("accepted refresh %s", c.Refresh)
+		}
+	})
+}
