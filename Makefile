@@ -1,0 +1,34 @@
+# oncall: the two commands a new user needs are `make demo` and `make test`.
+GO      ?= go
+BIN     ?= oncall
+PKGS    := ./...
+FUZZTIME ?= 5s
+
+.PHONY: all build demo test lint fuzz bench clean
+
+all: lint test build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/oncall
+
+## demo: the dashboard on the embedded simulator (no token, no network)
+demo:
+	$(GO) run ./cmd/oncall demo
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: formatting and vet must be clean
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## fuzz: a short run of each fuzz target (the sanitiser and the config parser)
+fuzz:
+	$(GO) test ./model -run '^$$' -fuzz FuzzClean -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/oncall/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+clean:
+	rm -f $(BIN)

@@ -1,0 +1,122 @@
+// Command oncall is a terminal dashboard for the engineer who carries the pager.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oncall-sre/oncall/cmd/oncall/config"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // a source failed (status), or the program could not run
+	exitBadInput = 2 // bad flags or config
+)
+
+// usageError is bad input on the command line or in the config: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitError carries an exit code without a message of its own (status already printed).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// globals are the flags every subcommand shares.
+type globals struct {
+	configPath string
+	now        string
+}
+
+// clock returns now, shifted to --now when given: the clock runs on from that instant.
+func (g *globals) clock() (func() time.Time, error) {
+	if g.now == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, g.now)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--now %q: want RFC 3339, e.g. 2026-11-23T15:30:00Z", g.now)}
+	}
+	offset := time.Until(t)
+	return func() time.Time { return time.Now().Add(offset) }, nil
+}
+
+func (g *globals) config() (*config.Config, error) {
+	c, err := config.Load(g.configPath)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "oncall",
+		Short: "The on-call engineer's dashboard: incidents, changes, rotation and handoffs",
+		Long: `oncall shows the production incident and change queue (GitLab), who is on call
+now and next (PagerDuty), the open ~oncall issues and recent handoffs, in one screen.
+
+Run "oncall demo" to try it on the embedded simulator, no account needed.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDashboard(g, false, 0)
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.configPath, "config", "", "config file (default $ONCALL_CONFIG or $XDG_CONFIG_HOME/oncall/config.yaml)")
+	pf.StringVar(&g.now, "now", "", "pretend it is this instant (RFC 3339), for demos and looking back at a shift")
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout))
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "oncall:", err)
+		return exitBadInput
+	}
+	fmt.Fprintln(stderr, "oncall:", err)
+	// cobra reports unknown commands and bad arguments as plain errors.
+	if isCobraUsage(err) {
+		return exitBadInput
+	}
+	return exitFailed
+}
+
+func isCobraUsage(err error) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.Contains(err.Error(), p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Print the dashboard's snapshot as text (or --json); exit 1 if any source failed",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			cfg, err := g.config()
+			if err != nil {
+				return err
+			}
+			clock, err := g.clock()
+			if err != nil {
+				return err
+			}
+			h, err := realHub(cfg)
+			if err != nil {
+				return err
+			}
+			now := clock()
+			snap := h.Snapshot(context.Background(), now)
+			if asJSON {
+				err = writeJSON(stdout, cfg.Rotation, snap, now)
+			} else {
+				err = writeText(stdout, cfg.Rotation, snap, now)
+			}
+			if err != nil {
+				return err
+			}
+			for _, hl := range snap.Health {
+				if hl.Failing() {
+					return exitError{exitFailed}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
+	return cmd
+}
+
+// statusJSON is the --json document: the snapshot plus the rotation's timing.
+type statusJSON struct {
+	Now     time.Time `json:"now"`
+	Shift   shiftJSON `json:"shift"`
+	Handoff struct {
+		At   time.Time `json:"at"`
+		From string    `json:"from"`
+		To   string    `json:"to"`
+	} `json:"next_handoff"`
+	model.Snapshot
+}
+
+type shiftJSON struct {
+	Region string    `json:"region"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+}
+
+func writeJSON(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Time) error {
+	sh := rot.ShiftAt(now)
+	ho := rot.NextHandoff(now)
+	doc := statusJSON{Now: now.UTC(), Shift: shiftJSON{sh.Region.Name, sh.Start, sh.End}, Snapshot: snap}
+	doc.Handoff.At, doc.Handoff.From, doc.Handoff.To = ho.At, ho.From.Name, ho.To.Name
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p := func(format string, a ...any) { fmt.Fprintf(tw, format+"\n", a...) }
+	ho := rot.NextHandoff(now)
+	p("oncall status at %s", now.UTC().Format("Mon 02 Jan 2006 15:04 UTC"))
+	p("")
+	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, ho.At.Sub(now).Truncate(time.Minute))
+	byRegion := map[string]model.OnCall{}
+	for _, oc := range snap.OnCall {
+		byRegion[oc.Region] = oc
+	}
+	for _, r := range rot {
+		oc := byRegion[r.Name]
+		mark := " "
+		if r.Name == ho.From.Name {
+			mark = "*"
+		}
+		p("  %s %s\t%s-%s\tnow: %s\tnext: %s (%s UTC)", mark, r.Name, r.Start, r.End, name(oc.Now, "off shift"), name(oc.Next, "unknown"), oc.NextStart.Format("Mon 15:04"))
+	}
+	p("Pages: %d triggered, %d acknowledged", snap.Pages.Triggered, snap.Pages.Acknowledged)
+
+	p("\nIncidents (%d open)", len(snap.Incidents))
+	for _, i := range snap.Incidents {
+		p("  %s\t%s\t%s\t%s\t%s", i.Severity, i.Status, flagged(i)+i.Title, since(now, i.CreatedAt), orNone(i.Assignee()))
+	}
+	p("\nChanges (%d open)", len(snap.Changes))
+	for _, c := range snap.Changes {
+		sched := "-"
+		if !c.Scheduled.IsZero() {
+			sched = c.Scheduled.UTC().Format("Mon 15:04")
+		}
+		crit := "-"
+		if c.Criticality > 0 {
+			crit = fmt.Sprintf("C%d", c.Criticality)
+		}
+		p("  %s\t%s\t%s\t%s\t%s", c.Workflow, crit, sched, c.Title, orNone(c.Owner()))
+	}
+	p("\nOn-call issues (%d open)", len(snap.OncallIssues))
+	for _, o := range snap.OncallIssues {
+		ready := ""
+		if o.ReadyToHandoff {
+			ready = "[ready to hand off] "
+		}
+		p("  #%d\t%s%s\t%s\t%s", o.IID, ready, o.Title, since(now, o.CreatedAt), orNone(o.Assignee()))
+	}
+	p("\nHandoffs (latest %d)", len(snap.Handoffs))
+	for _, h := range snap.Handoffs {
+		p("  #%d\t%s\t%s\t%s", h.IID, h.Title, h.State, orNone(h.Author.Display()))
+	}
+	p("\nSources")
+	for _, id := range model.AllSources {
+		h := snap.Health[id]
+		state := "ok"
+		if h.Failing() {
+			state = "FAILED: " + h.LastError
+		}
+		p("  %s\t%s", id.Title(), state)
+	}
+	return tw.Flush()
+}
+
+func flagged(i model.Incident) string {
+	var b strings.Builder
+	if i.DataLoss {
+		b.WriteString("[data loss] ")
+	}
+	if i.BlocksDeployments {
+		b.WriteString("[blocks deploys] ")
+	}
+	return b.String()
+}
+
+func name(p *model.Person, none string) string {
+	if p == nil {
+		return none
+	}
+	return p.Display()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func since(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/oncall-sre/oncall/cmd/oncall/config"
+	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/sim"
+)
+
+// newHub wires the sources for cfg. glURL and pdURL override the config's URLs (the demo
+// points them at the simulator); tokens come from the environment or token files.
+func newHub(cfg *config.Config, glURL, pdURL, glToken, pdToken string) (*hub.Hub, error) {
+	if glURL == "" {
+		glURL = cfg.GitLab.URL
+	}
+	if pdURL == "" {
+		pdURL = cfg.PagerDuty.URL
+	}
+	return hub.New(hub.Config{
+		GitLab: gitlab.Config{
+			BaseURL: glURL, Token: glToken, Labels: cfg.Labels,
+			ProductionProject: cfg.GitLab.ProductionProject,
+			OncallProject:     cfg.GitLab.OncallProject,
+			HandoffProject:    cfg.GitLab.HandoffProject,
+		},
+		PagerDutyURL: pdURL, PagerDutyToken: pdToken,
+		Rotation: cfg.Rotation,
+		Timeout:  cfg.Timeout,
+		HTTPClient: &http.Client{Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			MaxIdleConnsPerHost:   8,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: cfg.Timeout,
+			IdleConnTimeout:       90 * time.Second,
+		}},
+	})
+}
+
+// realHub reads the tokens and wires the configured services.
+func realHub(cfg *config.Config) (*hub.Hub, error) {
+	glToken, pdToken, err := cfg.Tokens()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return newHub(cfg, "", "", glToken, pdToken)
+}
+
+// simOptions builds a simulated world that matches the config: same projects, labels and
+// rotation, so the demo exercises the same code paths as production.
+func simOptions(cfg *config.Config, seed uint64, now time.Time) sim.Options {
+	return sim.Options{
+		Seed: seed, Now: now, Rotation: cfg.Rotation, Labels: cfg.Labels,
+		ProductionProject: cfg.GitLab.ProductionProject,
+		OncallProject:     cfg.GitLab.OncallProject,
+		HandoffProject:    cfg.GitLab.HandoffProject,
+	}
+}
+
+// startSim runs the simulator on addr and returns a hub wired to it.
+func startSim(cfg *config.Config, addr string, seed uint64, now time.Time) (*sim.Server, *hub.Hub, error) {
+	srv, _, err := sim.Start(addr, simOptions(cfg, seed, now))
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
+	}
+	// The simulator accepts any token; these make the requests look like real ones.
+	h, err := newHub(cfg, srv.URL, srv.URL, "glpat-demo", "pd-demo")
+	if err != nil {
+		_ = srv.Close()
+		return nil, nil, err
+	}
+	return srv, h, nil
+}

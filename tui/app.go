@@ -1,0 +1,254 @@
+// Package tui is the interactive dashboard: a header with the rotation, four panes (incidents,
+// changes, on-call issues, handoffs), a detail view and help. It reaches the outside world
+// only through Backend, and only inside tea.Cmds.
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/themes"
+)
+
+// Options configure the dashboard.
+type Options struct {
+	Backend  Backend
+	Rotation model.Rotation
+	Refresh  time.Duration    // how often every source is refreshed
+	Clock    func() time.Time // now; --now shifts it
+	Local    *time.Location   // the engineer's zone, for the header's second clock
+	Theme    string           // auto, dark, light or mono
+	Label    string           // shown beside the name, e.g. "simulator"
+}
+
+type mode int
+
+const (
+	modeDashboard mode = iota
+	modeDetail
+	modeHelp
+)
+
+// Model is the root of the program.
+type Model struct {
+	opts   Options
+	keys   keyMap
+	st     themes.Styles
+	width  int
+	height int
+	now    time.Time
+
+	snap     model.Snapshot
+	seq      map[model.SourceID]int  // the latest request issued per source
+	inflight map[model.SourceID]bool // at most one request per source at a time
+
+	panes    [paneCount]pane
+	focus    paneKind
+	mode     mode
+	helpFrom mode // where esc in help goes back to
+	detail   detailView
+}
+
+// New builds the dashboard. Nothing is fetched until the program runs Init.
+func New(opts Options) *Model {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Local == nil {
+		opts.Local = time.Local
+	}
+	if opts.Refresh <= 0 {
+		opts.Refresh = time.Minute
+	}
+	m := &Model{
+		opts: opts, keys: newKeyMap(), st: themes.ByName(opts.Theme, true), now: opts.Clock(),
+		seq: map[model.SourceID]int{}, inflight: map[model.SourceID]bool{},
+	}
+	for k := range m.panes {
+		m.panes[k].kind = paneKind(k)
+	}
+	return m
+}
+
+// Init starts the clock, the first refresh of every source and the refresh timer.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor)
+}
+
+// refreshAll asks every source that is not already busy for fresh data.
+func (m *Model) refreshAll() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, id := range m.opts.Backend.Sources() {
+		if m.inflight[id] {
+			continue
+		}
+		m.inflight[id] = true
+		m.seq[id]++
+		cmds = append(cmds, fetchCmd(m.opts.Backend, id, m.seq[id], m.opts.Clock()))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.detail.resize(m.detailSize())
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if m.opts.Theme == "auto" || m.opts.Theme == "" {
+			m.st = themes.ByName("auto", msg.IsDark())
+			m.detail.restyle(m.st)
+		}
+		return m, nil
+	case clockMsg:
+		m.now = m.opts.Clock()
+		return m, clockTick()
+	case refreshTickMsg:
+		return m, tea.Batch(m.refreshAll(), refreshTick(m.opts.Refresh))
+	case fetchedMsg:
+		m.applyFetch(msg)
+		return m, nil
+	case detailMsg:
+		m.detail.loaded(msg, m.st)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, nil
+}
+
+// applyFetch merges one source's answer. A failure keeps the data already shown.
+func (m *Model) applyFetch(msg fetchedMsg) {
+	if msg.seq != m.seq[msg.id] {
+		return // an answer to a request that a newer one replaced
+	}
+	m.inflight[msg.id] = false
+	if msg.err == nil && msg.patch != nil {
+		msg.patch(&m.snap)
+	}
+	m.snap.Record(msg.id, m.opts.Clock(), msg.err)
+	m.syncSelection()
+}
+
+// syncSelection puts each pane's cursor back on the issue it was on before a refresh.
+func (m *Model) syncSelection() {
+	for k := range m.panes {
+		p := &m.panes[k]
+		_, rows, _ := p.kind.table(&m.snap, m.st, m.now)
+		p.cursor = min(p.cursor, max(0, len(rows)-1))
+		for i, r := range rows {
+			if r.ref == p.selected {
+				p.cursor = i
+				break
+			}
+		}
+		if p.cursor < len(rows) {
+			p.selected = rows[p.cursor].ref
+		}
+	}
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if key.Matches(msg, k.Quit) {
+		return tea.Quit
+	}
+	switch m.mode {
+	case modeHelp:
+		if key.Matches(msg, k.Back, k.Help) {
+			m.mode = m.helpFrom
+		}
+		return nil
+	case modeDetail:
+		switch {
+		case key.Matches(msg, k.Back):
+			m.mode = modeDashboard
+			return nil
+		case key.Matches(msg, k.Help):
+			m.mode, m.helpFrom = modeHelp, modeDetail
+			return nil
+		case key.Matches(msg, k.Refresh):
+			return m.openDetail(m.detail.ref, m.detail.title)
+		}
+		return m.detail.scroll(msg, k)
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		m.mode, m.helpFrom = modeHelp, modeDashboard
+	case key.Matches(msg, k.Refresh):
+		return m.refreshAll()
+	case key.Matches(msg, k.NextPane):
+		m.focus = (m.focus + 1) % paneCount
+	case key.Matches(msg, k.PrevPane):
+		m.focus = (m.focus + paneCount - 1) % paneCount
+	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4):
+		m.focus = paneKind(msg.Code - '1')
+	case key.Matches(msg, k.Open):
+		_, rows, _ := m.focus.table(&m.snap, m.st, m.now)
+		p := m.panes[m.focus]
+		if p.cursor < len(rows) {
+			return m.openDetail(rows[p.cursor].ref, rows[p.cursor].cells[titleColumn(m.focus)].text)
+		}
+	default:
+		m.moveCursor(msg)
+	}
+	return nil
+}
+
+// titleColumn is the index of the title cell in a pane's rows.
+func titleColumn(k paneKind) int {
+	return [...]int{2, 3, 1, 0}[k]
+}
+
+func (m *Model) moveCursor(msg tea.KeyPressMsg) {
+	k := m.keys
+	p := &m.panes[m.focus]
+	_, rows, _ := m.focus.table(&m.snap, m.st, m.now)
+	if len(rows) == 0 {
+		return
+	}
+	page := max(1, m.paneRows(m.focus))
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = len(rows) - 1
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= page
+	case key.Matches(msg, k.PageDown):
+		p.cursor += page
+	default:
+		return
+	}
+	p.cursor = max(0, min(p.cursor, len(rows)-1))
+	p.selected = rows[p.cursor].ref
+}
+
+func (m *Model) openDetail(ref model.IssueRef, title string) tea.Cmd {
+	m.mode = modeDetail
+	w, h := m.detailSize()
+	m.detail.open(ref, title, w, h)
+	return detailCmd(m.opts.Backend, ref, m.detail.seq)
+}
+
+// View draws the whole screen.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "oncall"
+	if m.width == 0 || m.height == 0 {
+		v.SetContent("starting…")
+		return v
+	}
+	v.SetContent(m.render())
+	return v
+}

@@ -1,0 +1,336 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/sim/simtest"
+)
+
+var testNow = time.Date(2026, 11, 23, 14, 30, 5, 0, time.UTC)
+
+// simBackend is the real hub over HTTP against the simulator.
+func simBackend(t *testing.T) *hub.Hub {
+	t.Helper()
+	opts := sim.DefaultOptions(testNow)
+	srv, _ := simtest.NewTestServer(t, opts, nil)
+	h, err := hub.New(hub.Config{
+		GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
+			ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
+		PagerDutyURL: srv.URL, PagerDutyToken: "pd-test", Rotation: opts.Rotation,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func newTestModel(t *testing.T, b Backend, w, h int) *Model {
+	t.Helper()
+	m := New(Options{
+		Backend: b, Rotation: sim.DefaultOptions(testNow).Rotation, Refresh: time.Minute,
+		Clock: func() time.Time { return testNow }, Local: time.FixedZone("CET", 3600), Theme: "dark",
+	})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// run executes cmd and every command its messages lead to, feeding each message to m.
+// Timers are not run: tests drive time themselves.
+func run(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			run(t, m, c)
+		}
+	case nil:
+	default:
+		_, next := m.Update(msg)
+		run(t, m, next)
+	}
+}
+
+func keyPress(s string) tea.KeyPressMsg {
+	switch s {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func press(t *testing.T, m *Model, keys ...string) tea.Cmd {
+	t.Helper()
+	var last tea.Cmd
+	for _, k := range keys {
+		_, last = m.Update(keyPress(k))
+		if k != "q" {
+			run(t, m, last)
+		}
+	}
+	return last
+}
+
+func screen(m *Model) string { return ansi.Strip(m.View().Content) }
+
+func loaded(t *testing.T, w, h int) *Model {
+	m := newTestModel(t, simBackend(t), w, h)
+	run(t, m, m.refreshAll())
+	return m
+}
+
+func TestGoldenDashboard(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m := loaded(t, size[0], size[1])
+			out := screen(m)
+			if got := strings.Count(out, "\n") + 1; got != size[1] {
+				t.Errorf("%d lines; want exactly %d", got, size[1])
+			}
+			for i, line := range strings.Split(out, "\n") {
+				if w := ansi.StringWidth(line); w > size[0] {
+					t.Errorf("line %d is %d cells wide: %q", i, w, line)
+				}
+			}
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
+func TestGoldenHelpAndFocus(t *testing.T) {
+	m := loaded(t, 80, 24)
+	press(t, m, "2", "j", "j")
+	golden.RequireEqual(t, []byte(screen(m)))
+	press(t, m, "?")
+	out := screen(m)
+	for _, want := range []string{"tab", "shift+tab", "enter", "esc", "refresh now", "quit", "j/↓"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help does not list %q", want)
+		}
+	}
+}
+
+func TestEverythingFitsAt120x40WithoutScrolling(t *testing.T) {
+	out := screen(loaded(t, 120, 40))
+	if strings.Contains(out, "more") {
+		t.Errorf("at 120x40 the simulated queue should fit without scrolling:\n%s", out)
+	}
+	for _, want := range []string{"on call", "next", "handoff EMEA → AMER", "in 1h29m", "1 triggered", "2 acknowledged",
+		"Incidents", "Changes", "On-call issues", "Handoffs", "[blocks deploys]", "[data loss]", "ready", "in-progress"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("screen lacks %q", want)
+		}
+	}
+}
+
+func TestKeysMoveFocusAndCursor(t *testing.T) {
+	m := loaded(t, 120, 40)
+	press(t, m, "tab")
+	if m.focus != paneChanges {
+		t.Fatalf("tab: focus %d", m.focus)
+	}
+	press(t, m, "shift+tab", "shift+tab")
+	if m.focus != paneHandoffs {
+		t.Fatalf("shift+tab twice from changes: focus %d", m.focus)
+	}
+	press(t, m, "1", "j", "down", "k")
+	if m.focus != paneIncidents || m.panes[paneIncidents].cursor != 1 {
+		t.Fatalf("1 j down k: focus %d cursor %d", m.focus, m.panes[paneIncidents].cursor)
+	}
+	press(t, m, "G")
+	if c := m.panes[paneIncidents].cursor; c != len(m.snap.Incidents)-1 {
+		t.Fatalf("G: cursor %d of %d", c, len(m.snap.Incidents))
+	}
+	press(t, m, "j")
+	if c := m.panes[paneIncidents].cursor; c != len(m.snap.Incidents)-1 {
+		t.Fatalf("j past the end moved the cursor to %d", c)
+	}
+	press(t, m, "g")
+	if m.panes[paneIncidents].cursor != 0 {
+		t.Fatal("g did not go to the top")
+	}
+	if cmd := press(t, m, "q"); cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q does not quit")
+	}
+}
+
+func TestEnterOpensDetailAndEscGoesBack(t *testing.T) {
+	m := loaded(t, 100, 30)
+	press(t, m, "j", "enter")
+	if m.mode != modeDetail {
+		t.Fatal("enter did not open the detail view")
+	}
+	want := m.snap.Incidents[1]
+	out := screen(m)
+	for _, s := range []string{want.Title[:30], "## Customer Impact", "Latest notes", fmt.Sprintf("#%d", want.IID)} {
+		if !strings.Contains(out, s) {
+			t.Errorf("detail lacks %q:\n%s", s, out)
+		}
+	}
+	before := m.detail.vp.YOffset()
+	press(t, m, "j", "j")
+	if m.detail.vp.YOffset() != before+2 {
+		t.Errorf("j in the detail view scrolled from %d to %d", before, m.detail.vp.YOffset())
+	}
+	press(t, m, "?")
+	press(t, m, "esc")
+	if m.mode != modeDetail {
+		t.Fatal("esc in help opened from the detail view should return to it")
+	}
+	press(t, m, "esc")
+	if m.mode != modeDashboard || m.panes[paneIncidents].cursor != 1 {
+		t.Fatalf("esc: mode %d cursor %d", m.mode, m.panes[paneIncidents].cursor)
+	}
+}
+
+// fakeBackend answers from a script; it stands in for the hub where a test needs failures
+// or a hang. The sources themselves are tested over HTTP elsewhere.
+type fakeBackend struct {
+	mu    sync.Mutex
+	err   map[model.SourceID]error
+	calls map[model.SourceID]int
+	block chan struct{}
+	inc   []model.Incident
+}
+
+func (f *fakeBackend) Sources() []model.SourceID { return model.AllSources }
+
+func (f *fakeBackend) Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
+	f.mu.Lock()
+	f.calls[id]++
+	err, inc, block := f.err[id], f.inc, f.block
+	f.mu.Unlock()
+	if block != nil {
+		<-block
+	}
+	if err != nil {
+		return nil, err
+	}
+	if id == model.SourceQueue {
+		return func(s *model.Snapshot) { s.Incidents = inc }, nil
+	}
+	return func(*model.Snapshot) {}, nil
+}
+
+func (f *fakeBackend) Detail(context.Context, model.IssueRef) (model.Detail, error) {
+	return model.Detail{}, errors.New("no detail")
+}
+
+func incident(iid int64, sev model.Severity, title string) model.Incident {
+	return model.Incident{Issue: model.Issue{IssueRef: model.IssueRef{Project: "p", IID: iid}, Title: title, CreatedAt: testNow.Add(-time.Hour)},
+		IncidentLabels: model.IncidentLabels{Severity: sev, Status: model.StatusActive}}
+}
+
+func TestFailingSourceKeepsItsDataAndSaysWhy(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, inc: []model.Incident{incident(1, 2, "Database on fire")}}
+	m := newTestModel(t, f, 120, 40)
+	run(t, m, m.refreshAll())
+	f.err[model.SourceQueue] = errors.New("production issues: 503 Service Unavailable")
+	f.inc = nil
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "Database on fire") {
+		t.Error("the last good incidents vanished when the source failed")
+	}
+	if !strings.Contains(out, "⚠ production issues: 503 Service Unavailable") || !strings.Contains(out, "1 failing") {
+		t.Errorf("the failure is not shown:\n%s", out)
+	}
+	delete(f.err, model.SourceQueue)
+	run(t, m, m.refreshAll())
+	if out := screen(m); strings.Contains(out, "503") || strings.Contains(out, "failing") {
+		t.Error("the failure is still shown after the source recovered")
+	}
+}
+
+func TestRefreshesNeverPileUpAndStaleAnswersAreDropped(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, inc: []model.Incident{incident(1, 1, "new")}}
+	m := newTestModel(t, f, 120, 40)
+	first := m.refreshAll()
+	if again := m.refreshAll(); again != nil {
+		if msg := again(); msg != nil {
+			if b, ok := msg.(tea.BatchMsg); !ok || len(b) > 0 {
+				t.Fatalf("a second refresh while the first is in flight issued %v", msg)
+			}
+		}
+	}
+	run(t, m, first)
+	// An answer carrying an older sequence number is dropped.
+	m.Update(fetchedMsg{id: model.SourceQueue, seq: m.seq[model.SourceQueue] - 1, patch: func(s *model.Snapshot) { s.Incidents = nil }})
+	if len(m.snap.Incidents) != 1 {
+		t.Fatal("a stale answer overwrote newer data")
+	}
+}
+
+func TestSelectionFollowsTheIssueAcrossRefreshes(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, inc: []model.Incident{incident(1, 2, "a"), incident(2, 3, "b"), incident(3, 4, "c")}}
+	m := newTestModel(t, f, 120, 40)
+	run(t, m, m.refreshAll())
+	press(t, m, "j", "j") // on #3
+	f.inc = []model.Incident{incident(9, 1, "new S1"), incident(1, 2, "a"), incident(2, 3, "b"), incident(3, 4, "c")}
+	run(t, m, m.refreshAll())
+	if p := m.panes[paneIncidents]; p.cursor != 3 || p.selected.IID != 3 {
+		t.Fatalf("cursor %d on #%d; want it still on #3", p.cursor, p.selected.IID)
+	}
+}
+
+func TestKeysAnswerWhileSourcesHang(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, block: make(chan struct{})}
+	defer close(f.block)
+	m := newTestModel(t, f, 120, 40)
+	cmd := m.refreshAll()
+	go func() { _ = cmd() }() // the program runs commands off the UI goroutine
+	done := make(chan struct{})
+	go func() {
+		m.Update(keyPress("tab"))
+		_ = m.View()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		t.Fatal("a key press waited on a hanging source")
+	}
+	if m.focus != paneChanges || !strings.Contains(screen(m), "refreshing") {
+		t.Fatalf("focus %d; screen:\n%s", m.focus, screen(m))
+	}
+}
+
+func TestHeaderCountdownAndRegions(t *testing.T) {
+	m := loaded(t, 120, 40)
+	out := screen(m)
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[0], "Mon 23 Nov 14:30:05 UTC") || !strings.Contains(lines[0], "15:30 CET") {
+		t.Errorf("clock line %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "▶ EMEA") || !strings.Contains(lines[1], "on call") || !strings.Contains(lines[2], "off shift") {
+		t.Errorf("region lines:\n%s\n%s", lines[1], lines[2])
+	}
+	if !strings.Contains(lines[3], "at 16:00 UTC, in 1h29m") {
+		t.Errorf("handoff line %q", lines[3])
+	}
+}
