@@ -4,7 +4,7 @@ BIN     ?= oncall
 PKGS    := ./...
 FUZZTIME ?= 5s
 
-.PHONY: all build demo test lint fuzz bench clean
+.PHONY: all build demo test lint fuzz clean
 
 all: lint test build
 

@@ -89,7 +89,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 	ho := rot.NextHandoff(now)
 	p("oncall status at %s", now.UTC().Format("Mon 02 Jan 2006 15:04 UTC"))
 	p("")
-	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, ho.At.Sub(now).Truncate(time.Minute))
+	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, hoursMinutes(ho.At.Sub(now)))
 	byRegion := map[string]model.OnCall{}
 	for _, oc := range snap.OnCall {
 		byRegion[oc.Region] = oc
@@ -167,6 +167,11 @@ func orNone(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func hoursMinutes(d time.Duration) string {
+	d = d.Truncate(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 func since(now, t time.Time) string {

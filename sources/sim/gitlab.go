@@ -245,9 +245,6 @@ func glTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000
 // glIssue renders an issue with the field names and types of GET /projects/:id/issues.
 func (s *Sim) glIssue(p *project, is *issue) map[string]any {
 	web := fmt.Sprintf("%s/%s/-/issues/%d", s.opts.BaseURL, p.path, is.iid)
-	if is.incident {
-		web = fmt.Sprintf("%s/%s/-/issues/incident/%d", s.opts.BaseURL, p.path, is.iid)
-	}
 	assignees := make([]map[string]any, 0, len(is.assignees))
 	for _, a := range is.assignees {
 		assignees = append(assignees, s.glUser(a))

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/sim/simtest"
+)
+
+const glToken, pdToken = "glpat-SECRET-test-token", "pd-SECRET-test-token"
+
+var simNow = time.Date(2026, 11, 23, 14, 30, 0, 0, time.UTC)
+
+// writeConfig points a config at url and returns its path.
+func writeConfig(t *testing.T, url string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	doc := "gitlab:\n  url: " + url + "\n  token_env: TEST_GL_TOKEN\npagerduty:\n  url: " + url + "\n  token_env: TEST_PD_TOKEN\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TEST_GL_TOKEN", glToken)
+	t.Setenv("TEST_PD_TOKEN", pdToken)
+	return path
+}
+
+func oncall(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestStatusPrintsTheSnapshot(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
+	cfg := writeConfig(t, srv.URL)
+	code, out, errs := oncall("status", "--config", cfg, "--now", simNow.Format(time.RFC3339))
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %s", code, errs)
+	}
+	for _, want := range []string{"On call: EMEA until 16:00 UTC; handoff EMEA -> AMER in 1h29m", "Incidents (", "S1", "[data loss]", "Changes (", "in-progress", "On-call issues (", "[ready to hand off]", "Handoffs (latest", "Pages: 1 triggered, 2 acknowledged", "PagerDuty rotation  ok"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+errs, "SECRET") {
+		t.Error("a token was printed")
+	}
+}
+
+func TestStatusJSON(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
+	code, out, errs := oncall("status", "--json", "--config", writeConfig(t, srv.URL), "--now", simNow.Format(time.RFC3339))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Shift struct {
+			Region string    `json:"region"`
+			End    time.Time `json:"end"`
+		} `json:"shift"`
+		Incidents []struct {
+			Severity int    `json:"Severity"`
+			Title    string `json:"title"`
+		} `json:"incidents"`
+		OnCall []struct {
+			Region string `json:"region"`
+			Now    *struct {
+				Name string `json:"name"`
+			} `json:"now"`
+		} `json:"oncall"`
+		Health map[string]struct {
+			LastError string `json:"last_error"`
+		} `json:"health"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.Shift.Region != "EMEA" || !doc.Shift.End.Equal(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC)) {
+		t.Errorf("shift %+v", doc.Shift)
+	}
+	if len(doc.Incidents) == 0 || doc.Incidents[0].Severity != 1 || len(doc.OnCall) != 2 || doc.OnCall[0].Now == nil {
+		t.Errorf("document: %+v", doc)
+	}
+	if len(doc.Health) != 5 {
+		t.Errorf("health of %d sources", len(doc.Health))
+	}
+}
+
+func TestStatusExitsOneWhenASourceFailsAndStillPrints(t *testing.T) {
+	breakPD := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/oncalls" {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusBadGateway)
+				_, _ = w.Write([]byte("<html>502 Bad Gateway</html>"))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), breakPD)
+	code, out, _ := oncall("status", "--config", writeConfig(t, srv.URL), "--now", simNow.Format(time.RFC3339))
+	if code != 1 {
+		t.Fatalf("exit %d; want 1", code)
+	}
+	// Either region's request may fail first; both say where and why.
+	if !strings.Contains(out, "PagerDuty rotation  FAILED: on-call for ") || !strings.Contains(out, "): 502 Bad Gateway") {
+		t.Errorf("failure not reported:\n%s", out)
+	}
+	if !strings.Contains(out, "[data loss]") {
+		t.Error("the sources that answered were not printed")
+	}
+}
+
+func TestBadInputExitsTwoWithWhereAndWhat(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("rotation:\n  - {region: EMEA, start: \"04:00\", end: \"15:00\", schedule: A}\n  - {region: AMER, start: \"16:00\", end: \"04:00\", schedule: B}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		says string
+	}{
+		{[]string{"status", "--config", bad}, bad + ":2: rotation[0].end: gap"},
+		{[]string{"status", "--config", filepath.Join(dir, "none.yaml")}, "none.yaml: cannot read the config"},
+		{[]string{"status", "--now", "yesterday"}, "--now \"yesterday\": want RFC 3339"},
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"status", "--bogus"}, "unknown flag"},
+	}
+	t.Setenv("ONCALL_CONFIG", "")
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	for _, c := range cases {
+		code, _, errs := oncall(c.args...)
+		if code != 2 || !strings.Contains(errs, c.says) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errs, c.says)
+		}
+	}
+}
+
+func TestMissingTokenNamesTheVariable(t *testing.T) {
+	t.Setenv("ONCALL_CONFIG", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GITLAB_TOKEN", "")
+	code, _, errs := oncall("status")
+	if code != 2 || !strings.Contains(errs, "gitlab.token_env: the environment variable GITLAB_TOKEN is empty or unset") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
