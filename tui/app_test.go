@@ -334,3 +334,11 @@ func TestHeaderCountdownAndRegions(t *testing.T) {
 		t.Errorf("handoff line %q", lines[3])
 	}
 }
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Minute: "1m", 90 * time.Second: "1m30s", time.Hour: "1h", 15 * time.Second: "15s", 90 * time.Minute: "1h30m"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%s) = %q; want %q", d, got, want)
+		}
+	}
+}

@@ -84,3 +84,15 @@ func spread(left, right string, width int) string {
 	}
 	return left + strings.Repeat(" ", max(1, width-lw-rw)) + right
 }
+
+// shortDuration prints a setting such as a refresh interval without zero units: 1m, 90s, 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

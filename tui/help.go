@@ -33,7 +33,7 @@ func (m *Model) help(height int) []string {
 	lines := []string{st.TitleActive.Render("━ Help") + st.Rule.Render(" "+strings.Repeat("━", max(0, m.width-7))), ""}
 	lines = append(lines, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, blocks...), "\n")...)
 	lines = append(lines,
-		st.Muted.Render(fmt.Sprintf("  Every source refreshes every %s, and r refreshes now; the screen keeps the last data meanwhile.", m.opts.Refresh)),
+		st.Muted.Render(fmt.Sprintf("  Every source refreshes every %s, and r refreshes now; the screen keeps the last data meanwhile.", shortDuration(m.opts.Refresh))),
 		st.Muted.Render("  S1/S2 incidents come first; [blocks deploys] and [data loss] flag the labels of the same name."),
 	)
 	for i := range lines {

@@ -249,6 +249,9 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 	if focused {
 		titleStyle, rule = st.TitleActive, "━"
 	}
+	if health.LastSuccess.IsZero() {
+		summary = "" // no count until the source has answered once
+	}
 	title := st.Rule.Render(rule+" ") + titleStyle.Render(fmt.Sprintf("%d %s", k+1, k.title())) + st.Muted.Render("  "+summary+" ")
 	if status != "" {
 		title += status + " "
@@ -275,9 +278,12 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 	if showHeader {
 		tableHeight++
 	}
-	if len(rows) == 0 && !health.LastSuccess.IsZero() {
+	switch {
+	case len(rows) == 0 && health.LastSuccess.IsZero() && health.Failing():
+		lines = append(lines, st.Muted.Render(fit("  no data yet; retrying every "+shortDuration(m.opts.Refresh)+" (r: now)", width)))
+	case len(rows) == 0 && !health.LastSuccess.IsZero():
 		lines = append(lines, st.Muted.Render(fit("  nothing open", width)))
-	} else {
+	default:
 		lines = append(lines, renderTable(st, cols, rows, width, tableHeight, p.cursor, p.offset, focused, showHeader)...)
 	}
 	for len(lines) < height {

@@ -111,7 +111,7 @@ func TestStatusExitsOneWhenASourceFailsAndStillPrints(t *testing.T) {
 		t.Fatalf("exit %d; want 1", code)
 	}
 	// Either region's request may fail first; both say where and why.
-	if !strings.Contains(out, "PagerDuty rotation  FAILED: on-call for ") || !strings.Contains(out, "): 502 Bad Gateway") {
+	if !strings.Contains(out, "PagerDuty rotation  FAILED: on-call for ") || !strings.Contains(out, "01): 502 Bad Gateway") {
 		t.Errorf("failure not reported:\n%s", out)
 	}
 	if !strings.Contains(out, "[data loss]") {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
+	"github.com/oncall-sre/oncall/sources/internal/neterr"
 )
 
 // Config says where the projects are and how to reach them.
@@ -106,7 +107,7 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 	}
 	issues, _, err := s.c.Issues.ListProjectIssues(s.cfg.HandoffProject, opt, gl.WithContext(ctx))
 	if err != nil {
-		return nil, describe("handoff issues", err)
+		return nil, describe("handoff issues", s.cfg.HandoffProject, err)
 	}
 	for _, is := range issues {
 		out = append(out, model.HandoffNote{Issue: toIssue(s.cfg.HandoffProject, is)})
@@ -123,12 +124,12 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 	g, gctx := errgroup.WithContext(ctx)
 	guard.Go(g, "gitlab", func() (err error) {
 		is, _, err = s.c.Issues.GetIssue(ref.Project, ref.IID, gl.WithContext(gctx))
-		return describe(fmt.Sprintf("issue #%d", ref.IID), err)
+		return describe(fmt.Sprintf("issue #%d", ref.IID), ref.Project, err)
 	})
 	guard.Go(g, "gitlab", func() (err error) {
 		opt := &gl.ListIssueNotesOptions{ListOptions: gl.ListOptions{PerPage: int64(notes), Page: 1}, OrderBy: gl.Ptr("created_at"), Sort: gl.Ptr("desc")}
 		ns, _, err = s.c.Notes.ListIssueNotes(ref.Project, ref.IID, opt, gl.WithContext(gctx))
-		return describe(fmt.Sprintf("notes of #%d", ref.IID), err)
+		return describe(fmt.Sprintf("notes of #%d", ref.IID), ref.Project, err)
 	})
 	if err := g.Wait(); err != nil {
 		return model.Detail{}, err
@@ -143,7 +144,7 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 // listOpen lists every open issue of project carrying label. After the first page tells
 // how many pages there are, the rest are fetched in parallel (at most cfg.Parallel at once).
 func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Issue, error) {
-	what := fmt.Sprintf("%s issues labelled %q", project, label)
+	what := "~" + label + " issues"
 	page := func(ctx context.Context, n int64) ([]*gl.Issue, *gl.Response, error) {
 		opt := &gl.ListProjectIssuesOptions{
 			ListOptions: gl.ListOptions{PerPage: int64(s.cfg.PageSize), Page: n},
@@ -153,7 +154,7 @@ func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Iss
 			Sort:        gl.Ptr("desc"),
 		}
 		is, resp, err := s.c.Issues.ListProjectIssues(project, opt, gl.WithContext(ctx))
-		return is, resp, describe(what, err)
+		return is, resp, describe(what, project, err)
 	}
 	first, resp, err := page(ctx, 1)
 	if err != nil {
@@ -241,14 +242,14 @@ func deref(t *time.Time) time.Time {
 
 // describe turns a client error into one line that says what failed and why, without URLs
 // (which can be long) and never with the token (which the client keeps in a header).
-func describe(what string, err error) error {
+func describe(what, project string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var er *gl.ErrorResponse
 	switch {
 	case errors.Is(err, gl.ErrNotFound):
-		return fmt.Errorf("%s: 404 not found (check the project path and that the token can read it)", what)
+		return fmt.Errorf("%s: 404 not found: check that %s exists and the token can read it", what, project)
 	case errors.As(err, &er) && er.Response != nil:
 		msg := model.CleanLine(er.Message)
 		if er.Response.StatusCode == http.StatusTooManyRequests {
@@ -258,10 +259,9 @@ func describe(what string, err error) error {
 			msg = msg[:120] + "…"
 		}
 		return fmt.Errorf("%s: %d %s", what, er.Response.StatusCode, strings.TrimSpace(msg))
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s: timed out", what)
-	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("%s: cancelled", what)
+	}
+	if r := neterr.Reason(err); r != "" {
+		return fmt.Errorf("%s: %s", what, r)
 	}
 	return fmt.Errorf("%s: %s", what, model.CleanLine(err.Error()))
 }

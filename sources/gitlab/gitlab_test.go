@@ -187,7 +187,7 @@ func TestErrorsSayWhatFailed(t *testing.T) {
 	}
 	s = newSource(t, srv.URL, 100)
 	s.cfg.ProductionProject = "nope/missing"
-	if _, _, err = s.Queue(context.Background()); err == nil || !strings.Contains(err.Error(), "404 not found") || !strings.Contains(err.Error(), "nope/missing") {
+	if _, _, err = s.Queue(context.Background()); err == nil || !strings.Contains(err.Error(), "404 not found: check that nope/missing exists") {
 		t.Fatalf("unknown project: got %v", err)
 	}
 }

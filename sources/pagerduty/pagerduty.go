@@ -15,6 +15,7 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
+	"github.com/oncall-sre/oncall/sources/internal/neterr"
 )
 
 // pageLimit is the page size of every list call. It must not be zero: the client omits a
@@ -45,7 +46,7 @@ func (s *Source) OnCall(ctx context.Context, rot model.Rotation, now time.Time) 
 			next := r.NextShiftOf(now)
 			entries, err := s.onCalls(gctx, r.Schedule, now, next.Start.Add(time.Minute))
 			if err != nil {
-				return fmt.Errorf("on-call for %s (schedule %s): %w", r.Name, r.Schedule, err)
+				return fmt.Errorf("on-call for %s (%s): %w", r.Name, r.Schedule, err)
 			}
 			out[i] = model.OnCall{Region: r.Name, NextStart: next.Start, Now: covering(entries, now), Next: covering(entries, next.Start)}
 			return nil
@@ -168,10 +169,9 @@ func describe(err error) error {
 			msg = model.CleanLine(ae.APIError.ErrorObject.Message)
 		}
 		return fmt.Errorf("%d %s", ae.StatusCode, msg)
-	case errors.Is(err, context.DeadlineExceeded):
-		return errors.New("timed out")
-	case errors.Is(err, context.Canceled):
-		return errors.New("cancelled")
+	}
+	if r := neterr.Reason(err); r != "" {
+		return errors.New(r)
 	}
 	return errors.New(model.CleanLine(err.Error()))
 }
