@@ -147,15 +147,20 @@ func unwrapPathError(err error) error {
 }
 
 // Parse checks a YAML document (nil data: the defaults) that came from path.
-func Parse(path string, data []byte) (*Config, error) {
+func Parse(path string, data []byte) (c *Config, err error) {
 	f := Defaults()
 	name := path
 	if name == "" {
 		name = "(built-in defaults)"
 	}
+	// The YAML decoder can panic on some malformed documents (found by FuzzParse).
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = nil, &Error{Path: name, Msg: "this is not valid YAML for oncall's config; compare it with the example in the README"}
+		}
+	}()
 	var doc *ast.File
 	if len(strings.TrimSpace(string(data))) > 0 {
-		var err error
 		if doc, err = parser.ParseBytes(data, 0); err != nil {
 			return nil, yamlError(name, err)
 		}
@@ -168,7 +173,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			f.Rotation = Defaults().Rotation
 		}
 	}
-	c, err := check(f)
+	c, err = check(f)
 	if err != nil {
 		var ce *Error
 		if errors.As(err, &ce) {
