@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -42,8 +43,10 @@ type Model struct {
 	now    time.Time
 
 	snap     model.Snapshot
-	seq      map[model.SourceID]int  // the latest request issued per source
-	inflight map[model.SourceID]bool // at most one request per source at a time
+	known    map[model.IssueRef]bool      // incidents seen so far; nil before the first answer
+	arrived  map[model.IssueRef]time.Time // incidents that appeared after the first answer
+	seq      map[model.SourceID]int       // the latest request issued per source
+	inflight map[model.SourceID]bool      // at most one request per source at a time
 
 	panes    [paneCount]pane
 	focus    paneKind
@@ -130,16 +133,51 @@ func (m *Model) applyFetch(msg fetchedMsg) {
 	m.inflight[msg.id] = false
 	if msg.err == nil && msg.patch != nil {
 		msg.patch(&m.snap)
+		if msg.id == model.SourceQueue {
+			m.noteArrivals()
+		}
 	}
 	m.snap.Record(msg.id, m.opts.Clock(), msg.err)
 	m.syncSelection()
+}
+
+// noteArrivals remembers when incidents first appeared, so that ones opened while the
+// dashboard is up stand out; those present at start are not new to anyone.
+func (m *Model) noteArrivals() {
+	first := m.known == nil
+	if first {
+		m.known, m.arrived = map[model.IssueRef]bool{}, map[model.IssueRef]time.Time{}
+	}
+	for _, in := range m.snap.Incidents {
+		if !m.known[in.IssueRef] && !first {
+			m.arrived[in.IssueRef] = m.opts.Clock()
+		}
+		m.known[in.IssueRef] = true
+	}
+}
+
+// windowTitle counts the open S1/S2 incidents, for a terminal tab that is not in front.
+func (m *Model) windowTitle() string {
+	var s1, s2 int
+	for _, in := range m.snap.Incidents {
+		switch in.Severity {
+		case 1:
+			s1++
+		case 2:
+			s2++
+		}
+	}
+	if s1+s2 == 0 {
+		return "oncall"
+	}
+	return fmt.Sprintf("oncall: %d S1, %d S2", s1, s2)
 }
 
 // syncSelection puts each pane's cursor back on the issue it was on before a refresh.
 func (m *Model) syncSelection() {
 	for k := range m.panes {
 		p := &m.panes[k]
-		_, rows, _ := p.kind.table(&m.snap, m.st, m.now)
+		_, rows, _ := m.table(p.kind)
 		p.cursor = min(p.cursor, max(0, len(rows)-1))
 		for i, r := range rows {
 			if r.ref == p.selected {
@@ -189,7 +227,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4):
 		m.focus = paneKind(msg.Code - '1')
 	case key.Matches(msg, k.Open):
-		_, rows, _ := m.focus.table(&m.snap, m.st, m.now)
+		_, rows, _ := m.table(m.focus)
 		p := m.panes[m.focus]
 		if p.cursor < len(rows) {
 			return m.openDetail(rows[p.cursor].ref, rows[p.cursor].cells[titleColumn(m.focus)].text)
@@ -208,7 +246,7 @@ func titleColumn(k paneKind) int {
 func (m *Model) moveCursor(msg tea.KeyPressMsg) {
 	k := m.keys
 	p := &m.panes[m.focus]
-	_, rows, _ := m.focus.table(&m.snap, m.st, m.now)
+	_, rows, _ := m.table(m.focus)
 	if len(rows) == 0 {
 		return
 	}
@@ -244,7 +282,7 @@ func (m *Model) openDetail(ref model.IssueRef, title string) tea.Cmd {
 func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
-	v.WindowTitle = "oncall"
+	v.WindowTitle = m.windowTitle()
 	if m.width == 0 || m.height == 0 {
 		v.SetContent("starting…")
 		return v

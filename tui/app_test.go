@@ -342,3 +342,37 @@ func TestShortDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestIncidentsOpenedDuringTheSessionAreMarkedNew(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, inc: []model.Incident{incident(1, 3, "old news")}}
+	m := newTestModel(t, f, 120, 40)
+	run(t, m, m.refreshAll())
+	if strings.Contains(screen(m), "[new]") {
+		t.Fatal("incidents present at start are marked new")
+	}
+	f.inc = []model.Incident{incident(2, 1, "fresh outage"), incident(1, 3, "old news")}
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "[new] fresh outage") || strings.Contains(out, "[new] old news") {
+		t.Fatalf("new incident not marked:\n%s", out)
+	}
+	if got := m.View().WindowTitle; got != "oncall: 1 S1, 0 S2" {
+		t.Errorf("window title %q", got)
+	}
+}
+
+func TestRefreshTickRefreshesEverySource(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}}
+	m := newTestModel(t, f, 120, 40)
+	_, cmd := m.Update(refreshTickMsg{})
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("a refresh tick should start the fetches and the next tick; got %T", cmd())
+	}
+	run(t, m, batch[0])
+	for _, id := range model.AllSources {
+		if f.calls[id] != 1 {
+			t.Errorf("%s fetched %d times", id, f.calls[id])
+		}
+	}
+}

@@ -38,11 +38,19 @@ func (k paneKind) source() model.SourceID {
 	return [...]model.SourceID{model.SourceQueue, model.SourceQueue, model.SourceOncall, model.SourceHandoffs}[k]
 }
 
-// table returns the pane's columns and rows, and a short summary for its title.
-func (k paneKind) table(snap *model.Snapshot, st themes.Styles, now time.Time) ([]column, []row, string) {
+// newFor is how long an incident that appeared during the session is marked [new].
+const newFor = 30 * time.Minute
+
+// table returns pane k's columns and rows, and a short summary for its title.
+func (m *Model) table(k paneKind) ([]column, []row, string) {
+	snap, st, now := &m.snap, m.st, m.now
 	switch k {
 	case paneIncidents:
-		return incidentTable(snap.Incidents, st, now)
+		isNew := func(ref model.IssueRef) bool {
+			t, ok := m.arrived[ref]
+			return ok && now.Sub(t) < newFor
+		}
+		return incidentTable(snap.Incidents, st, now, isNew)
 	case paneChanges:
 		return changeTable(snap.Changes, st, now)
 	case paneOncall:
@@ -51,7 +59,7 @@ func (k paneKind) table(snap *model.Snapshot, st themes.Styles, now time.Time) (
 	return handoffTable(snap.Handoffs, st, now)
 }
 
-func incidentTable(in []model.Incident, st themes.Styles, now time.Time) ([]column, []row, string) {
+func incidentTable(in []model.Incident, st themes.Styles, now time.Time, isNew func(model.IssueRef) bool) ([]column, []row, string) {
 	cols := []column{
 		{title: "SEV", width: 3},
 		{title: "STATUS", width: 9},
@@ -83,6 +91,9 @@ func incidentTable(in []model.Incident, st themes.Styles, now time.Time) ([]colu
 		}
 		if i.BlocksDeployments {
 			badges = append(badges, "[blocks deploys]")
+		}
+		if isNew(i.IssueRef) {
+			badges = append([]string{"[new]"}, badges...)
 		}
 		titleStyle := st.Text
 		if len(badges) > 0 {

@@ -76,8 +76,12 @@ func (m *Model) header() []string {
 	}
 
 	h := m.opts.Rotation.NextHandoff(now)
+	countStyle := st.Bold
+	if h.At.Sub(now) < time.Hour {
+		countStyle = st.Warn.Bold(true) // the hour in which the handoff gets written
+	}
 	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
-		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + st.Bold.Render(countdown(h.At.Sub(now)))
+		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(countdown(h.At.Sub(now)))
 	if rotHealth.Failing() {
 		handoff += "  " + st.Bad.Render("⚠ PagerDuty: "+rotHealth.LastError)
 	}
@@ -144,7 +148,7 @@ func (m *Model) pagesText() string {
 // that need more, and what nobody needs goes to the last block.
 func (m *Model) paneHeights(body int) [paneCount]int {
 	want := func(k paneKind) int {
-		_, rows, _ := k.table(&m.snap, m.st, m.now)
+		_, rows, _ := m.table(k)
 		return max(3, len(rows)+2)
 	}
 	var blocks [][]paneKind
@@ -234,7 +238,7 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 	}
 	st := m.st
 	p := &m.panes[k]
-	cols, rows, summary := k.table(&m.snap, st, m.now)
+	cols, rows, summary := m.table(k)
 	focused := k == m.focus && m.mode == modeDashboard
 
 	health := m.snap.Health[k.source()]
