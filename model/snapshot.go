@@ -3,6 +3,7 @@ package model
 import (
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -41,6 +42,7 @@ type Issue struct {
 	Assignees []Person  `json:"assignees"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	ClosedAt  time.Time `json:"closed_at,omitzero"`
 }
 
 // Assignee is the first assignee's display name, or "".
@@ -81,6 +83,18 @@ type OncallIssue struct {
 // HandoffNote is a published handoff issue.
 type HandoffNote struct {
 	Issue
+	Ack        *Acknowledgement `json:"ack,omitempty"` // nil: nobody acknowledged it, or not checked
+	AckChecked bool             `json:"ack_checked"`   // its notes were read for an acknowledgement
+}
+
+// AssignedTo reports whether username is among the handoff's assignees.
+func (h HandoffNote) AssignedTo(username string) bool {
+	for _, a := range h.Assignees {
+		if username != "" && strings.EqualFold(a.Username, username) {
+			return true
+		}
+	}
+	return false
 }
 
 // OnCall says who carries one region's pager now and at its next shift.
@@ -93,8 +107,18 @@ type OnCall struct {
 
 // Pages counts the PagerDuty incidents that are still open.
 type Pages struct {
-	Triggered    int `json:"triggered"`
-	Acknowledged int `json:"acknowledged"`
+	Triggered    int    `json:"triggered"`
+	Acknowledged int    `json:"acknowledged"`
+	Open         []Page `json:"open"`
+}
+
+// Page is one open PagerDuty incident.
+type Page struct {
+	Title     string    `json:"title"`
+	Status    string    `json:"status"` // triggered, acknowledged
+	Service   string    `json:"service"`
+	URL       string    `json:"url"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Note is a comment on an issue.
@@ -161,6 +185,7 @@ type Snapshot struct {
 	Handoffs     []HandoffNote       `json:"handoffs"`
 	OnCall       []OnCall            `json:"oncall"`
 	Pages        Pages               `json:"pages"`
+	Me           *Person             `json:"me,omitempty"` // the GitLab user of the token
 	Health       map[SourceID]Health `json:"health"`
 }
 

@@ -5,6 +5,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -23,6 +24,11 @@ type Options struct {
 	Local    *time.Location   // the engineer's zone, for the header's second clock
 	Theme    string           // auto, dark, light or mono
 	Label    string           // shown beside the name, e.g. "simulator"
+
+	Drafts         Drafts // handoff drafts and outbox
+	HandoffProject string // where handoffs are published (shown before publishing)
+	Confidential   bool   // handoffs are published as confidential issues
+	OpenHandoff    bool   // start in the handoff editor (oncall handoff)
 }
 
 type mode int
@@ -31,6 +37,8 @@ const (
 	modeDashboard mode = iota
 	modeDetail
 	modeHelp
+	modeHandoff
+	modeQuit // asking whether to quit with an unpublished draft
 )
 
 // Model is the root of the program.
@@ -51,8 +59,14 @@ type Model struct {
 	panes    [paneCount]pane
 	focus    paneKind
 	mode     mode
-	helpFrom mode // where esc in help goes back to
+	helpFrom mode // where esc in help (or n when asked to quit) goes back to
 	detail   detailView
+
+	ed       *editor             // the handoff editor, once opened
+	hasDraft bool                // an unpublished draft of the current shift is on disk
+	outbox   []model.WaitingPost // handoffs waiting to be published
+	flash    string              // a short message about the last action
+	flashAt  time.Time
 }
 
 // New builds the dashboard. Nothing is fetched until the program runs Init.
@@ -77,22 +91,41 @@ func New(opts Options) *Model {
 }
 
 // Init starts the clock, the first refresh of every source and the refresh timer.
+// It also retries the outbox (handoffs left by an earlier run) and looks for a saved draft.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor)
+	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor}
+	if m.opts.Drafts != nil {
+		k, _ := m.currentHandoff()
+		cmds = append(cmds, m.flushCmd(), m.loadDraftCmd(k))
+	}
+	if m.opts.OpenHandoff {
+		cmds = append(cmds, m.openEditor())
+	}
+	return tea.Batch(cmds...)
 }
 
 // refreshAll asks every source that is not already busy for fresh data.
 func (m *Model) refreshAll() tea.Cmd {
 	var cmds []tea.Cmd
 	for _, id := range m.opts.Backend.Sources() {
-		if m.inflight[id] {
-			continue
-		}
-		m.inflight[id] = true
-		m.seq[id]++
-		cmds = append(cmds, fetchCmd(m.opts.Backend, id, m.seq[id], m.opts.Clock()))
+		cmds = append(cmds, m.refreshSource(id))
 	}
 	return tea.Batch(cmds...)
+}
+
+// refreshSource asks one source for fresh data unless a request is already in flight.
+func (m *Model) refreshSource(id model.SourceID) tea.Cmd {
+	if m.inflight[id] {
+		return nil
+	}
+	m.inflight[id] = true
+	m.seq[id]++
+	return fetchCmd(m.opts.Backend, id, m.seq[id], m.opts.Clock())
+}
+
+// say shows a short message in the footer for a few seconds.
+func (m *Model) say(text string) {
+	m.flash, m.flashAt = text, m.opts.Clock()
 }
 
 // Update handles one message.
@@ -101,6 +134,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.detail.resize(m.detailSize())
+		m.layoutEditor()
 		return m, nil
 	case tea.BackgroundColorMsg:
 		if m.opts.Theme == "auto" || m.opts.Theme == "" {
@@ -121,6 +155,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.mode == modeHandoff && m.ed != nil && !m.ed.preview && !m.ed.confirm {
+			return m, m.editText(msg)
+		}
+		return m, nil
+	case draftLoadedMsg:
+		if m.ed == nil || msg.key != m.ed.key {
+			if k, _ := m.currentHandoff(); msg.ok && msg.key == k {
+				m.hasDraft = true
+			}
+			return m, nil
+		}
+	}
+	if cmd, ok := m.updateHandoff(msg); ok {
+		return m, cmd
+	}
+	if m.mode == modeHandoff && m.ed != nil {
+		// cursor blinks and other textarea internals
+		var cmd tea.Cmd
+		m.ed.ta, cmd = m.ed.ta.Update(msg)
+		return m, cmd
 	}
 	return m, nil
 }
@@ -193,8 +248,17 @@ func (m *Model) syncSelection() {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	if key.Matches(msg, k.Quit) {
-		return tea.Quit
+	switch {
+	case m.mode == modeQuit:
+		if msg.String() == "y" || msg.String() == "Y" || msg.String() == "ctrl+c" {
+			return tea.Quit
+		}
+		m.mode = m.helpFrom
+		return nil
+	case m.mode == modeHandoff && msg.String() != "ctrl+c":
+		return m.handleEditorKey(msg) // q and the rest are text here
+	case key.Matches(msg, k.Quit):
+		return m.quit()
 	}
 	switch m.mode {
 	case modeHelp:
@@ -212,6 +276,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, k.Refresh):
 			return m.openDetail(m.detail.ref, m.detail.title)
+		case key.Matches(msg, k.Ack):
+			return m.acknowledge(m.detail.ref)
 		}
 		return m.detail.scroll(msg, k)
 	}
@@ -220,6 +286,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode, m.helpFrom = modeHelp, modeDashboard
 	case key.Matches(msg, k.Refresh):
 		return m.refreshAll()
+	case key.Matches(msg, k.Handoff) && m.opts.Drafts != nil:
+		return m.openEditor()
+	case key.Matches(msg, k.Ack) && m.focus == paneHandoffs:
+		_, rows, _ := m.table(paneHandoffs)
+		if c := m.panes[paneHandoffs].cursor; c < len(rows) {
+			return m.acknowledge(rows[c].ref)
+		}
 	case key.Matches(msg, k.NextPane):
 		m.focus = (m.focus + 1) % paneCount
 	case key.Matches(msg, k.PrevPane):
@@ -238,9 +311,38 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// quit leaves, unless an unpublished handoff draft would be left behind: then it asks.
+func (m *Model) quit() tea.Cmd {
+	if !m.hasDraft && (m.ed == nil || !m.ed.typed) {
+		return tea.Quit
+	}
+	m.helpFrom, m.mode = m.mode, modeQuit
+	if m.ed != nil && m.ed.dirty {
+		return m.saveCmd()
+	}
+	return nil
+}
+
+// acknowledge notes on a handoff that the user read it, once.
+func (m *Model) acknowledge(ref model.IssueRef) tea.Cmd {
+	for _, h := range m.snap.Handoffs {
+		if h.IssueRef != ref {
+			continue
+		}
+		if h.Ack != nil && m.snap.Me != nil && strings.EqualFold(h.Ack.Username, m.snap.Me.Username) {
+			m.say("you already acknowledged this handoff")
+			return nil
+		}
+		m.say(fmt.Sprintf("acknowledging #%d…", ref.IID))
+		return m.acknowledgeCmd(ref)
+	}
+	m.say("a is for handoffs: select one in the Handoffs pane")
+	return nil
+}
+
 // titleColumn is the index of the title cell in a pane's rows.
 func titleColumn(k paneKind) int {
-	return [...]int{2, 3, 1, 0}[k]
+	return [...]int{2, 3, 1, 1}[k]
 }
 
 func (m *Model) moveCursor(msg tea.KeyPressMsg) {

@@ -241,6 +241,18 @@ func (f *fakeBackend) Detail(context.Context, model.IssueRef) (model.Detail, err
 	return model.Detail{}, errors.New("no detail")
 }
 
+func (f *fakeBackend) HandoffFacts(context.Context, time.Time) (model.HandoffFacts, error) {
+	return model.HandoffFacts{}, errors.New("no facts")
+}
+
+func (f *fakeBackend) NewHandoffPost(model.HandoffFacts, string, time.Time) model.HandoffPost {
+	return model.HandoffPost{}
+}
+
+func (f *fakeBackend) Acknowledge(context.Context, model.IssueRef, time.Time) (model.Acknowledgement, error) {
+	return model.Acknowledgement{}, errors.New("no")
+}
+
 func incident(iid int64, sev model.Severity, title string) model.Incident {
 	return model.Incident{Issue: model.Issue{IssueRef: model.IssueRef{Project: "p", IID: iid}, Title: title, CreatedAt: testNow.Add(-time.Hour)},
 		IncidentLabels: model.IncidentLabels{Severity: sev, Status: model.StatusActive}}

@@ -16,6 +16,20 @@ type Backend interface {
 	Sources() []model.SourceID
 	Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error)
 	Detail(ctx context.Context, ref model.IssueRef) (model.Detail, error)
+	HandoffFacts(ctx context.Context, now time.Time) (model.HandoffFacts, error)
+	NewHandoffPost(f model.HandoffFacts, body string, now time.Time) model.HandoffPost
+	Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error)
+}
+
+// Drafts is the local side of the handoff: autosaved drafts and the outbox. Every call is
+// disk I/O and happens inside a tea.Cmd.
+type Drafts interface {
+	SaveDraft(key, text string) error
+	LoadDraft(key string) (text string, saved time.Time, ok bool, err error)
+	DeleteDraft(key string) error
+	DraftPath(key string) string
+	Submit(post model.HandoffPost) error
+	Flush(ctx context.Context, now time.Time) (model.OutboxReport, error)
 }
 
 // fetchedMsg carries one source's answer. seq lets a late answer to an older request be

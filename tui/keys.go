@@ -7,6 +7,9 @@ type keyMap struct {
 	NextPane, PrevPane, Pane1, Pane2, Pane3, Pane4 key.Binding
 	Up, Down, Top, Bottom, PageUp, PageDown        key.Binding
 	Open, Back, Refresh, Help, Quit                key.Binding
+	Handoff, Ack                                   key.Binding
+	EdSave, EdRegenerate, EdPreview, EdExternal    key.Binding
+	EdPublish, EdLeave                             key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -28,6 +31,15 @@ func newKeyMap() keyMap {
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
+		Handoff:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "write the handoff")),
+		Ack:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge a handoff")),
+
+		EdSave:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now (autosaved anyway)")),
+		EdRegenerate: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh the facts, keep your notes")),
+		EdPreview:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "preview as Markdown")),
+		EdExternal:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
+		EdPublish:    key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "publish…")),
+		EdLeave:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (the draft stays)")),
 	}
 }
 
@@ -36,7 +48,8 @@ func (k keyMap) helpSections() []helpSection {
 	return []helpSection{
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4}},
 		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}},
-		{"Act", []key.Binding{k.Open, k.Back, k.Refresh, k.Help, k.Quit}},
+		{"Act", []key.Binding{k.Open, k.Back, k.Refresh, k.Handoff, k.Ack, k.Help, k.Quit}},
+		{"Handoff editor", []key.Binding{k.EdSave, k.EdRegenerate, k.EdPreview, k.EdExternal, k.EdPublish, k.EdLeave}},
 	}
 }
 

@@ -56,7 +56,22 @@ func (m *Model) table(k paneKind) ([]column, []row, string) {
 	case paneOncall:
 		return oncallTable(snap.OncallIssues, st, now)
 	}
-	return handoffTable(snap.Handoffs, st, now)
+	me := ""
+	if snap.Me != nil {
+		me = snap.Me.Username
+	}
+	return handoffTable(pinForMe(snap.Handoffs, me), st, now, me)
+}
+
+// pinForMe moves the latest open handoff addressed to me (as its incoming engineer) to the top.
+func pinForMe(in []model.HandoffNote, me string) []model.HandoffNote {
+	for i, h := range in {
+		if h.State != "closed" && h.AssignedTo(me) && !strings.EqualFold(h.Author.Username, me) {
+			out := append([]model.HandoffNote{h}, in[:i]...)
+			return append(out, in[i+1:]...)
+		}
+	}
+	return in
 }
 
 func incidentTable(in []model.Incident, st themes.Styles, now time.Time, isNew func(model.IssueRef) bool) ([]column, []row, string) {
@@ -187,25 +202,46 @@ func oncallTable(in []model.OncallIssue, st themes.Styles, now time.Time) ([]col
 	return cols, rows, countSummary(len(in), "open", sum)
 }
 
-func handoffTable(in []model.HandoffNote, st themes.Styles, now time.Time) ([]column, []row, string) {
+func handoffTable(in []model.HandoffNote, st themes.Styles, now time.Time, me string) ([]column, []row, string) {
 	cols := []column{
+		{title: "", width: 1},
 		{title: "TITLE", min: 12},
-		{title: "AGE", width: 4, drop: 50},
-		{title: "BY", width: 14, drop: 70},
+		{title: "AGE", width: 4, drop: 60},
+		{title: "BY", width: 14, drop: 80},
+		{title: "READ", width: 16, drop: 44},
 	}
 	rows := make([]row, 0, len(in))
-	for _, h := range in {
+	unread := 0
+	for i, h := range in {
 		style := st.Text
 		if h.State == "closed" {
 			style = st.Muted
 		}
+		pin := ""
+		if i == 0 && h.AssignedTo(me) && !strings.EqualFold(h.Author.Username, me) && h.State != "closed" {
+			pin, style = "★", st.Bold
+		}
+		read, readStyle := "", st.Muted
+		switch {
+		case h.Ack != nil:
+			read, readStyle = "✓ "+h.Ack.At.UTC().Format("15:04")+" @"+h.Ack.Username, st.OK
+		case h.AckChecked:
+			read, readStyle = "unread", st.Warn
+			unread++
+		}
 		rows = append(rows, row{ref: h.IssueRef, cells: []cell{
+			{pin, st.Accent},
 			{strings.TrimPrefix(h.Title, "On-call handoff "), style},
 			{age(now, h.CreatedAt), st.Muted},
 			{orDash(h.Author.Display()), st.Muted},
+			{read, readStyle},
 		}})
 	}
-	return cols, rows, countSummary(len(in), "recent", nil)
+	var extra []string
+	if unread > 0 {
+		extra = append(extra, fmt.Sprintf("%d unread", unread))
+	}
+	return cols, rows, countSummary(len(in), "recent", extra)
 }
 
 func countSummary(n int, what string, extra []string) string {

@@ -13,6 +13,9 @@ import (
 // render draws header, body and footer to exactly width x height.
 func (m *Model) render() string {
 	header := m.header()
+	if b := m.banner(); b != "" && m.mode != modeHandoff {
+		header = append(header, b)
+	}
 	footer := m.footer()
 	bodyHeight := max(0, m.height-len(header)-1)
 	var body []string
@@ -21,6 +24,10 @@ func (m *Model) render() string {
 		body = m.detail.view(m.st, m.now, m.width, bodyHeight)
 	case modeHelp:
 		body = m.help(bodyHeight)
+	case modeHandoff:
+		body = m.editorView(m.width, bodyHeight)
+	case modeQuit:
+		body = m.quitView(bodyHeight)
 	default:
 		body = m.dashboard(bodyHeight)
 	}
@@ -32,8 +39,55 @@ func (m *Model) render() string {
 	return strings.Join(lines, "\n")
 }
 
-// headerHeight: the clock line, one line per region, the handoff line.
-func (m *Model) headerHeight() int { return 2 + len(m.opts.Rotation) }
+// headerHeight: the clock line, one line per region, the handoff line, and a banner line
+// when there is something to say about the handoff.
+func (m *Model) headerHeight() int {
+	h := 2 + len(m.opts.Rotation)
+	if m.banner() != "" && m.mode != modeHandoff {
+		h++
+	}
+	return h
+}
+
+// banner is one line about the handoff that must not be missed: a handoff stuck in the
+// outbox, the last hour of a shift with none published, or a draft waiting to be finished.
+func (m *Model) banner() string {
+	st := m.st
+	if len(m.outbox) > 0 {
+		w := m.outbox[0]
+		return st.Warn.Render(fit(fmt.Sprintf("⏳ %d handoff(s) waiting in the outbox (%s); retry in %s", len(m.outbox), w.LastError,
+			countdown(w.NextAttempt.Sub(m.opts.Clock()))), m.width))
+	}
+	ho := m.opts.Rotation.NextHandoff(m.now)
+	_, title := m.currentHandoff()
+	published := false
+	for _, h := range m.snap.Handoffs {
+		published = published || h.Title == title
+	}
+	known := !m.snap.Health[model.SourceHandoffs].LastSuccess.IsZero()
+	if left := ho.At.Sub(m.now); left <= time.Hour && known && !published && m.opts.Drafts != nil {
+		what := "press h to write it"
+		if m.hasDraft {
+			what = "press h to finish your draft"
+		}
+		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, countdown(left), what), m.width))
+	}
+	if m.hasDraft && !published {
+		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved and unpublished: press h to continue it", m.width))
+	}
+	return ""
+}
+
+func (m *Model) quitView(height int) []string {
+	st := m.st
+	lines := []string{"", "  " + st.Bold.Render("Your handoff draft for this shift is not published."), "",
+		"  It is saved, and oncall offers it again next time.", "",
+		"  " + st.Key.Render("y") + " quit anyway   " + st.Key.Render("n") + " stay"}
+	for i := range lines {
+		lines[i] = fit(lines[i], m.width)
+	}
+	return lines[:min(len(lines), height)]
+}
 
 func (m *Model) header() []string {
 	st, w, now := m.st, m.width, m.now
@@ -308,22 +362,39 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 
 func (m *Model) footer() string {
 	st := m.st
-	hint := func(k, what string) string { return st.Key.Render(k) + " " + st.Muted.Render(what) }
-	var hints []string
+	type hint struct{ key, what string }
+	var hints []hint
 	switch m.mode {
 	case modeDetail:
-		hints = []string{hint("esc", "back"), hint("j/k", "scroll"), hint("r", "reload"), hint("?", "help"), hint("q", "quit")}
+		hints = []hint{{"esc", "back"}, {"?", "help"}, {"q", "quit"}, {"j/k", "scroll"}, {"r", "reload"}, {"a", "acknowledge"}}
 	case modeHelp:
-		hints = []string{hint("esc", "back"), hint("q", "quit")}
+		hints = []hint{{"esc", "back"}, {"q", "quit"}}
+	case modeHandoff:
+		hints = []hint{{"esc", "leave"}, {"ctrl+x", "publish"}, {"ctrl+s", "save"}, {"ctrl+r", "regenerate"}, {"ctrl+o", "preview"}, {"ctrl+e", "$EDITOR"}}
+	case modeQuit:
+		hints = []hint{{"y", "quit"}, {"n", "stay"}}
 	default:
-		hints = []string{hint("tab", "pane"), hint("j/k", "move"), hint("enter", "open"), hint("r", "refresh"), hint("?", "help"), hint("q", "quit")}
+		hints = []hint{{"?", "help"}, {"q", "quit"}, {"h", "handoff"}, {"enter", "open"}, {"tab", "pane"}, {"j/k", "move"}, {"r", "refresh"}}
 	}
-	left := strings.Join(hints, "  ")
 	right := m.healthText()
+	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < 8*time.Second {
+		right = st.Accent.Render(m.flash)
+	}
 	if m.mode == modeDetail && !m.detail.loading && m.detail.err == nil {
 		right = st.Muted.Render(fmt.Sprintf("%3.0f%%  ", m.detail.vp.ScrollPercent()*100)) + right
 	}
-	return spread(left, right, m.width)
+	// Hints are listed most important first; the least important go when space is short.
+	for n := len(hints); n > 0; n-- {
+		parts := make([]string, n)
+		for i, h := range hints[:n] {
+			parts[i] = st.Key.Render(h.key) + " " + st.Muted.Render(h.what)
+		}
+		left := strings.Join(parts, "  ")
+		if lipgloss.Width(left)+lipgloss.Width(right)+2 <= m.width || n == 1 {
+			return spread(left, right, m.width)
+		}
+	}
+	return spread("", right, m.width)
 }
 
 // healthText sums up the sources: refreshing, failing, or when everything last answered.

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/oncall-sre/oncall/cmd/oncall/config"
+	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/outbox"
 	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // newHub wires the sources for cfg. glURL and pdURL override the config's URLs (the demo
@@ -28,8 +33,10 @@ func newHub(cfg *config.Config, glURL, pdURL, glToken, pdToken string) (*hub.Hub
 			HandoffProject:    cfg.GitLab.HandoffProject,
 		},
 		PagerDutyURL: pdURL, PagerDutyToken: pdToken,
-		Rotation: cfg.Rotation,
-		Timeout:  cfg.Timeout,
+		Rotation:     cfg.Rotation,
+		Timeout:      cfg.Timeout,
+		People:       cfg.People,
+		Confidential: cfg.Handoff.Confidential,
 		HTTPClient: &http.Client{Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			MaxIdleConnsPerHost:   8,
@@ -60,11 +67,15 @@ func simOptions(cfg *config.Config, seed uint64, now time.Time) sim.Options {
 	}
 }
 
-// startSim runs the simulator on addr and returns a hub wired to it.
+// startSim runs the simulator on addr and returns a hub wired to it. Without a people map
+// in the config, the simulator's own people are mapped, so handoffs get assignees.
 func startSim(cfg *config.Config, addr string, seed uint64, now time.Time) (*sim.Server, *hub.Hub, error) {
-	srv, _, err := sim.Start(addr, simOptions(cfg, seed, now))
+	srv, s, err := sim.Start(addr, simOptions(cfg, seed, now))
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
+	}
+	if len(cfg.People) == 0 {
+		cfg.People = s.People()
 	}
 	// The simulator accepts any token; these make the requests look like real ones.
 	h, err := newHub(cfg, srv.URL, srv.URL, "glpat-demo", "pd-demo")
@@ -73,4 +84,31 @@ func startSim(cfg *config.Config, addr string, seed uint64, now time.Time) (*sim
 		return nil, nil, err
 	}
 	return srv, h, nil
+}
+
+// localState is the disk side of the handoff for the TUI: drafts from the store, posts
+// through the outbox.
+type localState struct {
+	*store.Store
+	ob *outbox.Outbox
+}
+
+func (l localState) Submit(p model.HandoffPost) error { return l.ob.Submit(p) }
+
+func (l localState) Flush(ctx context.Context, now time.Time) (model.OutboxReport, error) {
+	return l.ob.Flush(ctx, now)
+}
+
+// openState opens the state directory (a separate one for the demo, so that simulated
+// drafts never mix with real ones) and the outbox that publishes through h.
+func openState(h *hub.Hub, demo bool) (localState, error) {
+	dir := store.DefaultDir()
+	if demo {
+		dir = filepath.Join(dir, "demo")
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		return localState{}, err
+	}
+	return localState{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
@@ -35,6 +36,9 @@ type Config struct {
 type Source struct {
 	c   *gl.Client
 	cfg Config
+
+	meMu sync.Mutex
+	me   *model.Person // the token's user, once known
 }
 
 // New builds a source; it does not touch the network.
@@ -113,6 +117,9 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 		out = append(out, model.HandoffNote{Issue: toIssue(s.cfg.HandoffProject, is)})
 	}
 	model.LatestHandoffFirst(out)
+	if err := s.withAcks(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -120,38 +127,41 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d model.Detail, err error) {
 	defer guard.Recover("gitlab", &err)
 	var is *gl.Issue
-	var ns []*gl.Note
+	var ns []model.Note
 	g, gctx := errgroup.WithContext(ctx)
 	guard.Go(g, "gitlab", func() (err error) {
 		is, _, err = s.c.Issues.GetIssue(ref.Project, ref.IID, gl.WithContext(gctx))
 		return describe(fmt.Sprintf("issue #%d", ref.IID), ref.Project, err)
 	})
 	guard.Go(g, "gitlab", func() (err error) {
-		opt := &gl.ListIssueNotesOptions{ListOptions: gl.ListOptions{PerPage: int64(notes), Page: 1}, OrderBy: gl.Ptr("created_at"), Sort: gl.Ptr("desc")}
-		ns, _, err = s.c.Notes.ListIssueNotes(ref.Project, ref.IID, opt, gl.WithContext(gctx))
-		return describe(fmt.Sprintf("notes of #%d", ref.IID), ref.Project, err)
+		ns, err = s.notes(gctx, ref, notes)
+		return err
 	})
 	if err := g.Wait(); err != nil {
 		return model.Detail{}, err
 	}
-	d = model.Detail{Issue: toIssue(ref.Project, is), Description: model.CleanText(is.Description)}
-	for _, n := range ns {
-		d.Notes = append(d.Notes, model.Note{Author: person(n.Author.Name, n.Author.Username), Body: model.CleanText(n.Body), CreatedAt: deref(n.CreatedAt), System: n.System})
-	}
-	return d, nil
+	return model.Detail{Issue: toIssue(ref.Project, is), Description: model.CleanText(is.Description), Notes: ns}, nil
 }
 
-// listOpen lists every open issue of project carrying label. After the first page tells
-// how many pages there are, the rest are fetched in parallel (at most cfg.Parallel at once).
 func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Issue, error) {
+	return s.list(ctx, project, label, "opened", nil)
+}
+
+// list lists every issue of project carrying label, in state ("" for any) and updated after
+// updatedAfter when given. After the first page tells how many pages there are, the rest
+// are fetched in parallel (at most cfg.Parallel at once).
+func (s *Source) list(ctx context.Context, project, label, state string, updatedAfter *time.Time) ([]*gl.Issue, error) {
 	what := "~" + label + " issues"
 	page := func(ctx context.Context, n int64) ([]*gl.Issue, *gl.Response, error) {
 		opt := &gl.ListProjectIssuesOptions{
-			ListOptions: gl.ListOptions{PerPage: int64(s.cfg.PageSize), Page: n},
-			State:       gl.Ptr("opened"),
-			Labels:      &gl.LabelOptions{label},
-			OrderBy:     gl.Ptr("created_at"),
-			Sort:        gl.Ptr("desc"),
+			ListOptions:  gl.ListOptions{PerPage: int64(s.cfg.PageSize), Page: n},
+			Labels:       &gl.LabelOptions{label},
+			OrderBy:      gl.Ptr("created_at"),
+			Sort:         gl.Ptr("desc"),
+			UpdatedAfter: updatedAfter,
+		}
+		if state != "" {
+			opt.State = gl.Ptr(state)
 		}
 		is, resp, err := s.c.Issues.ListProjectIssues(project, opt, gl.WithContext(ctx))
 		return is, resp, describe(what, project, err)
@@ -207,6 +217,7 @@ func toIssue(project string, is *gl.Issue) model.Issue {
 		State:     is.State,
 		CreatedAt: deref(is.CreatedAt),
 		UpdatedAt: deref(is.UpdatedAt),
+		ClosedAt:  deref(is.ClosedAt),
 	}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, model.CleanLine(l))

@@ -21,10 +21,12 @@ type Config struct {
 	PagerDutyURL   string
 	PagerDutyToken string
 	Rotation       model.Rotation
-	Timeout        time.Duration // deadline of one source's refresh; default 10s
-	Handoffs       int           // how many recent handoffs to list; default 20
-	Notes          int           // how many notes the detail view shows; default 20
-	HTTPClient     *http.Client  // shared by both clients; optional
+	Timeout        time.Duration     // deadline of one source's refresh; default 10s
+	Handoffs       int               // how many recent handoffs to list; default 20
+	Notes          int               // how many notes the detail view shows; default 20
+	HTTPClient     *http.Client      // shared by both clients; optional
+	People         map[string]string // PagerDuty email -> GitLab username, for handoff assignees
+	Confidential   bool              // publish handoffs as confidential issues
 }
 
 // Hub refreshes sources. It is safe for concurrent use.
@@ -72,8 +74,12 @@ func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 		is, err := h.gl.OncallIssues(ctx)
 		return func(s *model.Snapshot) { s.OncallIssues = is }, err
 	case model.SourceHandoffs:
+		me, err := h.gl.CurrentUser(ctx)
+		if err != nil {
+			return nil, err
+		}
 		hs, err := h.gl.Handoffs(ctx, h.cfg.Handoffs)
-		return func(s *model.Snapshot) { s.Handoffs = hs }, err
+		return func(s *model.Snapshot) { s.Handoffs, s.Me = hs, &me }, err
 	case model.SourceRotation:
 		oc, err := h.pd.OnCall(ctx, h.cfg.Rotation, now)
 		return func(s *model.Snapshot) { s.OnCall = oc }, err

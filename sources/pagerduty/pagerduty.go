@@ -129,7 +129,14 @@ func (s *Source) Pages(ctx context.Context) (out model.Pages, err error) {
 				out.Triggered++
 			case "acknowledged":
 				out.Acknowledged++
+			default:
+				continue
 			}
+			created, _ := time.Parse(time.RFC3339, in.CreatedAt)
+			out.Open = append(out.Open, model.Page{
+				Title: model.CleanLine(in.Title), Status: in.Status, Service: model.CleanLine(in.Service.Summary),
+				URL: model.CleanLine(in.HTMLURL), CreatedAt: created.UTC(),
+			})
 		}
 		if !resp.More || len(resp.Incidents) == 0 {
 			return out, nil

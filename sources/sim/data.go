@@ -383,3 +383,13 @@ Quiet shift apart from the incidents listed below.
 - Sidekiq queue latency dashboard
 `, from.Region.Name, from.Start.Format("Jan 02 15:04"), from.End.Format("15:04"), out.username, in.username)
 }
+
+// People maps each simulated person's PagerDuty email to their GitLab username, as a
+// config's people: section would.
+func (s *Sim) People() map[string]string {
+	out := map[string]string{}
+	for _, p := range s.users {
+		out[p.email()] = p.username
+	}
+	return out
+}

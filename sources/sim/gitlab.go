@@ -111,9 +111,21 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
 		}
 		updatedAfter = t
 	}
+	search := strings.ToLower(q.Get("search"))
+	in := q.Get("in")
+	if in == "" {
+		in = "title,description"
+	}
+	matches := func(is *issue) bool {
+		if search == "" {
+			return true
+		}
+		return (strings.Contains(in, "title") && strings.Contains(strings.ToLower(is.title), search)) ||
+			(strings.Contains(in, "description") && strings.Contains(strings.ToLower(is.desc), search))
+	}
 	var out []*issue
 	for _, is := range p.issues {
-		if (state == "opened" || state == "closed") && is.state != state {
+		if (state == "opened" || state == "closed") && is.state != state || !matches(is) {
 			continue
 		}
 		if !hasAllLabels(is.labels, want) || (!updatedAfter.IsZero() && !is.updated.After(updatedAfter)) {

@@ -26,13 +26,19 @@ const MinRefresh = 15 * time.Second
 
 // File is the YAML document. Unknown keys are errors.
 type File struct {
-	GitLab    GitLabFile    `yaml:"gitlab"`
-	PagerDuty PagerDutyFile `yaml:"pagerduty"`
-	Rotation  []RegionFile  `yaml:"rotation"`
-	Labels    model.Labels  `yaml:"labels"`
-	Refresh   string        `yaml:"refresh"`
-	Timeout   string        `yaml:"timeout"`
-	Theme     string        `yaml:"theme"`
+	GitLab    GitLabFile        `yaml:"gitlab"`
+	PagerDuty PagerDutyFile     `yaml:"pagerduty"`
+	Rotation  []RegionFile      `yaml:"rotation"`
+	Labels    model.Labels      `yaml:"labels"`
+	Refresh   string            `yaml:"refresh"`
+	Timeout   string            `yaml:"timeout"`
+	Theme     string            `yaml:"theme"`
+	Handoff   HandoffFile       `yaml:"handoff"`
+	People    map[string]string `yaml:"people"` // PagerDuty email -> GitLab username
+}
+
+type HandoffFile struct {
+	Confidential bool `yaml:"confidential"`
 }
 
 type GitLabFile struct {
@@ -90,6 +96,8 @@ type Config struct {
 	Refresh   time.Duration
 	Timeout   time.Duration
 	Theme     string
+	Handoff   HandoffFile
+	People    map[string]string
 }
 
 // Error is a config problem: where it is and what is wrong.
@@ -222,7 +230,12 @@ func lineOf(doc *ast.File, key string) int {
 }
 
 func check(f File) (*Config, error) {
-	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme}
+	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme, Handoff: f.Handoff, People: f.People}
+	for email, username := range f.People {
+		if !strings.Contains(email, "@") || strings.TrimSpace(username) == "" || strings.ContainsAny(username, " @") {
+			return nil, &Error{Key: "people." + email, Msg: fmt.Sprintf("want a PagerDuty email mapped to a GitLab username (without @), got %q: %q", email, username)}
+		}
+	}
 	var err error
 	if c.Refresh, err = duration("refresh", f.Refresh); err != nil {
 		return nil, err

@@ -1,0 +1,351 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// HandoffFacts is everything the tool knows about a shift when it drafts the handoff.
+type HandoffFacts struct {
+	Shift    Shift   // the shift handing over
+	Next     Shift   // the shift taking over
+	Outgoing *Person // from PagerDuty; nil when unknown
+	Incoming *Person
+	// Incidents touched in the window, open or closed (the queue alone lacks the closed ones).
+	Incidents  []Incident
+	Changes    []Change // open changes
+	Oncall     []OncallIssue
+	ReadyNotes map[IssueRef]Note // latest note of each ~Ready_to_Handoff issue
+	Pages      []Page
+	Local      *time.Location // the writer's zone, shown beside UTC
+	Warnings   []string       // what could not be read; the draft says so at the top
+}
+
+// HandoffPost is a handoff on its way to GitLab. ID is unique per publish and is written
+// into the body, so a retry can find an issue that was created although its answer was lost.
+type HandoffPost struct {
+	ID           string    `json:"id"`
+	Key          string    `json:"key"` // HandoffKey of the shift
+	Project      string    `json:"project"`
+	Title        string    `json:"title"`
+	Body         string    `json:"body"`
+	Labels       []string  `json:"labels"`
+	Assignees    []string  `json:"assignees"` // GitLab usernames
+	Confidential bool      `json:"confidential"`
+	Queued       time.Time `json:"queued"`
+}
+
+// OutboxReport says what a flush of the outbox did.
+type OutboxReport struct {
+	Published []PublishedPost `json:"published"`
+	Waiting   []WaitingPost   `json:"waiting"`
+}
+
+// PublishedPost pairs a post with the issue it became.
+type PublishedPost struct {
+	Post  HandoffPost `json:"post"`
+	Issue HandoffNote `json:"issue"`
+}
+
+// WaitingPost is a handoff still in the outbox.
+type WaitingPost struct {
+	Post        HandoffPost `json:"post"`
+	Attempts    int         `json:"attempts"`
+	LastError   string      `json:"last_error"`
+	NextAttempt time.Time   `json:"next_attempt"`
+}
+
+// Marker is the line that carries the post's ID in the issue body.
+func (p HandoffPost) Marker() string { return "<!-- oncall-handoff-id: " + p.ID + " -->" }
+
+// HandoffKey names one rotation boundary, e.g. "2026-11-23T1600Z-EMEA-AMER": drafts and
+// published handoffs are matched to their shift by it.
+func HandoffKey(s, next Shift) string {
+	return s.End.UTC().Format("2006-01-02T1504Z") + "-" + s.Region.Name + "-" + next.Region.Name
+}
+
+// HandoffTitle is the title of the published issue.
+func HandoffTitle(s, next Shift) string {
+	return fmt.Sprintf("On-call handoff %s UTC: %s -> %s", s.End.UTC().Format("2006-01-02 15:04"), s.Region.Name, next.Region.Name)
+}
+
+// HumanMarker starts the part of a draft that belongs to the human: regenerating the draft
+// replaces what is above it and keeps everything from it on. GitLab hides the comment.
+const HumanMarker = "<!-- oncall: your notes start here; regenerating the draft keeps everything below -->"
+
+// humanTemplate is the empty human part of a new draft.
+const humanTemplate = HumanMarker + `
+
+## Context
+
+<!-- What only you know: what you tried, who you talked to, what you suspect. -->
+
+## Time-sensitive tasks
+
+<!-- Deadlines in the next shift: silences that expire, changes to watch, follow-ups due. -->
+
+## What to watch
+
+<!-- Graphs, alerts, silenced alerts. -->
+`
+
+// DraftHandoff renders a new Markdown draft: the generated facts and empty sections for the human.
+func DraftHandoff(f HandoffFacts) string {
+	return generated(f) + "\n" + humanTemplate
+}
+
+// RegenerateHandoff refreshes the generated part of draft and keeps the human's part. If the
+// marker was deleted, the whole old draft is kept below the new facts: nothing is lost.
+func RegenerateHandoff(f HandoffFacts, draft string) string {
+	if i := strings.Index(draft, HumanMarker); i >= 0 {
+		return generated(f) + "\n" + draft[i:]
+	}
+	return generated(f) + "\n" + HumanMarker + "\n\n" + draft
+}
+
+// HumanPart is what the human wrote (from the marker on), or the whole draft without a marker.
+func HumanPart(draft string) string {
+	if i := strings.Index(draft, HumanMarker); i >= 0 {
+		return draft[i:]
+	}
+	return draft
+}
+
+func generated(f HandoffFacts) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	loc := f.Local
+	if loc == nil {
+		loc = time.UTC
+	}
+	span := func(s Shift) string {
+		return fmt.Sprintf("%s – %s UTC (%s – %s %s)", s.Start.UTC().Format("Mon 02 Jan 15:04"), s.End.UTC().Format("15:04"),
+			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), s.End.In(loc).Format("MST"))
+	}
+	w("# %s", HandoffTitle(f.Shift, f.Next))
+	w("")
+	w("- **Shift:** %s, %s", f.Shift.Region.Name, span(f.Shift))
+	w("- **Next shift:** %s, %s", f.Next.Region.Name, span(f.Next))
+	w("- **Outgoing:** %s", personRef(f.Outgoing))
+	w("- **Incoming:** %s", personRef(f.Incoming))
+	for _, warn := range f.Warnings {
+		w("")
+		w("> **Incomplete:** %s", warn)
+	}
+
+	in := f.Shift
+	var opened, active, mitigated, resolved, lead []Incident
+	for _, i := range f.Incidents {
+		closed := i.State == "closed"
+		if !i.CreatedAt.Before(in.Start) && i.CreatedAt.Before(in.End) {
+			opened = append(opened, i)
+		}
+		switch {
+		case closed && in.Contains(i.ClosedAt):
+			resolved = append(resolved, i)
+		case closed:
+		case i.Status == StatusResolved && in.Contains(i.UpdatedAt):
+			resolved = append(resolved, i) // labelled resolved, probably in this shift
+		case i.Status == StatusResolved:
+		case i.Status == StatusMitigated:
+			mitigated = append(mitigated, i)
+		default:
+			active = append(active, i)
+		}
+		if !closed && i.Status != StatusResolved && i.Severity.High() {
+			lead = append(lead, i)
+		}
+	}
+	for _, l := range [][]Incident{opened, active, mitigated, resolved, lead} {
+		SortIncidents(l)
+	}
+	w("")
+	w("## Needs a new lead")
+	w("")
+	if len(lead) == 0 {
+		w("No S1/S2 incident is open.")
+	} else {
+		w("S1/S2 incidents still open: the incoming engineer takes the lead or names who does.")
+		w("")
+		for _, i := range lead {
+			w("- %s", incidentLine(i))
+		}
+	}
+	w("")
+	w("## Incidents")
+	for _, sec := range []struct {
+		title string
+		list  []Incident
+	}{{"Opened in this shift", opened}, {"Still active", active}, {"Mitigated", mitigated}, {"Resolved in this shift", resolved}} {
+		w("")
+		w("### %s (%d)", sec.title, len(sec.list))
+		w("")
+		if len(sec.list) == 0 {
+			w("None.")
+		}
+		for _, i := range sec.list {
+			w("- %s", incidentLine(i))
+		}
+	}
+
+	var running, upcoming []Change
+	for _, c := range f.Changes {
+		switch {
+		case c.Workflow == ChangeInProgress:
+			running = append(running, c)
+		case c.Workflow == ChangeScheduled && !c.Scheduled.IsZero() && c.Scheduled.Before(f.Next.End):
+			upcoming = append(upcoming, c)
+		}
+	}
+	SortChanges(running)
+	SortChanges(upcoming)
+	w("")
+	w("## Changes")
+	w("")
+	w("### In progress (%d)", len(running))
+	w("")
+	if len(running) == 0 {
+		w("None.")
+	}
+	for _, c := range running {
+		w("- %s", changeLine(c))
+	}
+	w("")
+	w("### Scheduled before the next handoff, %s UTC (%d)", f.Next.End.UTC().Format("Mon 15:04"), len(upcoming))
+	w("")
+	if len(upcoming) == 0 {
+		w("None.")
+	}
+	for _, c := range upcoming {
+		w("- %s, at %s UTC", changeLine(c), c.Scheduled.UTC().Format("Mon 15:04"))
+	}
+
+	var ready []OncallIssue
+	w("")
+	w("## Open ~oncall issues (%d)", len(f.Oncall))
+	w("")
+	if len(f.Oncall) == 0 {
+		w("None.")
+	}
+	for _, o := range f.Oncall {
+		w("- %s%s", link(o.Issue), assigneeSuffix(o.Issue))
+		if o.ReadyToHandoff {
+			ready = append(ready, o)
+		}
+	}
+	w("")
+	w("## Ready to hand off (%d)", len(ready))
+	w("")
+	if len(ready) == 0 {
+		w("None.")
+	}
+	for _, o := range ready {
+		w("- %s", link(o.Issue))
+		if n, ok := f.ReadyNotes[o.IssueRef]; ok {
+			w("  - latest note, %s, %s UTC:", n.Author.Display(), n.CreatedAt.UTC().Format("Mon 15:04"))
+			for _, line := range strings.Split(strings.TrimSpace(n.Body), "\n") {
+				w("    > %s", line)
+			}
+		} else {
+			w("  - no note yet: say where it was left off")
+		}
+	}
+	w("")
+	w("## Active pages (%d)", len(f.Pages))
+	w("")
+	if len(f.Pages) == 0 {
+		w("None.")
+	}
+	for _, p := range f.Pages {
+		w("- **%s** %s (%s, since %s UTC)", p.Status, mdLink(p.Title, p.URL), p.Service, p.CreatedAt.UTC().Format("Mon 15:04"))
+	}
+	return b.String()
+}
+
+func personRef(p *Person) string {
+	if p == nil {
+		return "unknown (PagerDuty did not answer)"
+	}
+	if p.Username != "" {
+		return p.Name + " (@" + p.Username + ")"
+	}
+	return p.Display()
+}
+
+func incidentLine(i Incident) string {
+	var flags string
+	if i.DataLoss {
+		flags += " **data loss**"
+	}
+	if i.BlocksDeployments {
+		flags += " *blocks deployments*"
+	}
+	return fmt.Sprintf("**%s** %s %s%s%s", i.Severity, i.Status, link(i.Issue), flags, assigneeSuffix(i.Issue))
+}
+
+func changeLine(c Change) string {
+	crit := "C?"
+	if c.Criticality > 0 {
+		crit = fmt.Sprintf("C%d", c.Criticality)
+	}
+	return fmt.Sprintf("**%s** %s%s", crit, link(c.Issue), assigneeSuffix(c.Issue))
+}
+
+func link(i Issue) string {
+	return mdLink(fmt.Sprintf("#%d %s", i.IID, i.Title), i.WebURL)
+}
+
+// mdLink writes [text](url), escaping what would break the link.
+func mdLink(text, url string) string {
+	text = strings.NewReplacer("[", "\\[", "]", "\\]").Replace(text)
+	if url == "" {
+		return text
+	}
+	return "[" + text + "](" + strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(url) + ")"
+}
+
+func assigneeSuffix(i Issue) string {
+	if len(i.Assignees) == 0 {
+		return ""
+	}
+	var names []string
+	for _, a := range i.Assignees {
+		if a.Username != "" {
+			names = append(names, "@"+a.Username)
+		} else {
+			names = append(names, a.Display())
+		}
+	}
+	return " — " + strings.Join(names, ", ")
+}
+
+// Acknowledgement is an incoming engineer's note that they read a handoff.
+type Acknowledgement struct {
+	Username string    `json:"username"`
+	At       time.Time `json:"at"`
+}
+
+var ackNote = regexp.MustCompile(`^Acknowledged by @([A-Za-z0-9_.\-]+) at (\d{2}:\d{2}) UTC`)
+
+// AckNoteBody is the note that acknowledges a handoff.
+func AckNoteBody(username string, at time.Time) string {
+	return fmt.Sprintf("Acknowledged by @%s at %s UTC", username, at.UTC().Format("15:04"))
+}
+
+// FindAcknowledgement returns the first acknowledgement among notes (any order).
+func FindAcknowledgement(notes []Note) (Acknowledgement, bool) {
+	var best Acknowledgement
+	found := false
+	for _, n := range notes {
+		m := ackNote.FindStringSubmatch(strings.TrimSpace(n.Body))
+		if m == nil || n.System {
+			continue
+		}
+		if !found || n.CreatedAt.Before(best.At) {
+			best, found = Acknowledgement{Username: m[1], At: n.CreatedAt}, true
+		}
+	}
+	return best, found
+}
