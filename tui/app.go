@@ -25,10 +25,11 @@ type Options struct {
 	Theme    string           // auto, dark, light or mono
 	Label    string           // shown beside the name, e.g. "simulator"
 
-	Drafts         Drafts // handoff drafts and outbox
-	HandoffProject string // where handoffs are published (shown before publishing)
-	Confidential   bool   // handoffs are published as confidential issues
-	OpenHandoff    bool   // start in the handoff editor (oncall handoff)
+	Drafts         Drafts        // handoff drafts and outbox
+	HandoffProject string        // where handoffs are published (shown before publishing)
+	Confidential   bool          // handoffs are published as confidential issues
+	OpenHandoff    bool          // start in the handoff editor (oncall handoff)
+	AutosaveDelay  time.Duration // default 800ms: the draft on disk is never further behind
 }
 
 type mode int
@@ -79,6 +80,9 @@ func New(opts Options) *Model {
 	}
 	if opts.Refresh <= 0 {
 		opts.Refresh = time.Minute
+	}
+	if opts.AutosaveDelay <= 0 || opts.AutosaveDelay > time.Second {
+		opts.AutosaveDelay = defaultAutosaveDelay
 	}
 	m := &Model{
 		opts: opts, keys: newKeyMap(), st: themes.ByName(opts.Theme, true), now: opts.Clock(),
@@ -317,7 +321,7 @@ func (m *Model) quit() tea.Cmd {
 		return tea.Quit
 	}
 	m.helpFrom, m.mode = m.mode, modeQuit
-	if m.ed != nil && m.ed.dirty {
+	if m.ed != nil && m.ed.dirty && m.ed.loaded {
 		return m.saveCmd()
 	}
 	return nil
@@ -390,5 +394,6 @@ func (m *Model) View() tea.View {
 		return v
 	}
 	v.SetContent(m.render())
+	v.Cursor = m.editorCursor()
 	return v
 }

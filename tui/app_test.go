@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -48,20 +49,21 @@ func newTestModel(t *testing.T, b Backend, w, h int) *Model {
 	return m
 }
 
-// run executes cmd and every command its messages lead to, feeding each message to m.
-// Timers are not run: tests drive time themselves.
+// run executes cmd and every command its messages lead to, feeding each message to m, as
+// the program would (batches and sequences included, timers after their wait).
 func run(t *testing.T, m *Model, cmd tea.Cmd) {
 	t.Helper()
 	if cmd == nil {
 		return
 	}
-	switch msg := cmd().(type) {
-	case tea.BatchMsg:
-		for _, c := range msg {
-			run(t, m, c)
+	msg := cmd()
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		for i := 0; i < v.Len(); i++ { // tea.BatchMsg, and tea.Sequence's unexported kind
+			run(t, m, v.Index(i).Interface().(tea.Cmd))
 		}
-	case nil:
-	default:
+		return
+	}
+	if msg != nil {
 		_, next := m.Update(msg)
 		run(t, m, next)
 	}

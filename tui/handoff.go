@@ -16,9 +16,9 @@ import (
 	"github.com/oncall-sre/oncall/model"
 )
 
-// autosaveDelay bounds how far the file on disk lags behind the editor: the first unsaved
-// edit schedules a save this much later, and edits meanwhile ride along with it.
-const autosaveDelay = 800 * time.Millisecond
+// defaultAutosaveDelay bounds how far the file on disk lags behind the editor: the first
+// unsaved edit schedules a save this much later, and edits meanwhile ride along with it.
+const defaultAutosaveDelay = 800 * time.Millisecond
 
 // editor is the handoff editor: a textarea holding the Markdown draft, autosaved.
 type editor struct {
@@ -77,6 +77,7 @@ func newTextarea() textarea.Model {
 	ta.CharLimit = 0 // no limit: a handoff after a long shift is long
 	ta.MaxHeight = 0
 	ta.KeyMap.LineEnd = key.NewBinding(key.WithKeys("end")) // ctrl+e opens $EDITOR
+	ta.SetVirtualCursor(false)                              // the terminal's own cursor: no blink timers
 	ta.Focus()
 	return ta
 }
@@ -155,14 +156,27 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if msg.err != nil {
 			ed.saveErr = msg.err
 		}
-		if msg.ok {
+		typed := ed.ta.Value() // keys pressed before the draft was read are text too
+		switch {
+		case msg.ok && ed.typed:
+			ed.ta.SetValue(strings.TrimRight(msg.text, "\n") + "\n\n" + typed)
+			ed.ta.MoveToEnd()
+		case msg.ok:
 			ed.ta.SetValue(msg.text)
+			toHumanPart(&ed.ta)
+		case ed.typed:
+			setKeepingCursor(&ed.ta, model.RegenerateHandoff(m.factsOrPlaceholder(), typed))
+		default:
+			ed.ta.SetValue(model.DraftHandoff(m.factsOrPlaceholder()))
+			toHumanPart(&ed.ta)
+		}
+		if msg.ok {
 			ed.restored, ed.savedAt = msg.saved, msg.saved
 			m.hasDraft = true
-		} else {
-			ed.ta.SetValue(model.DraftHandoff(m.factsOrPlaceholder()))
 		}
-		toHumanPart(&ed.ta)
+		if ed.typed {
+			return m.markEdited(), true
+		}
 		return nil, true
 	case factsMsg:
 		if ed == nil {
@@ -181,16 +195,22 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		// (shown with placeholders while GitLab answered) gets the facts now, keeping
 		// whatever the human already typed below the marker.
 		if ed.loaded && (ed.restored.IsZero() || regenerate) {
-			ed.ta.SetValue(model.RegenerateHandoff(f, ed.ta.Value()))
-			toHumanPart(&ed.ta)
+			next := model.RegenerateHandoff(f, ed.ta.Value())
 			if ed.typed || !ed.restored.IsZero() {
+				setKeepingCursor(&ed.ta, next) // the human may be mid-sentence
 				return m.markEdited(), true
 			}
+			ed.ta.SetValue(next)
+			toHumanPart(&ed.ta)
 		}
 		return nil, true
 	case autosaveMsg:
 		if ed == nil {
 			return nil, true
+		}
+		if !ed.loaded {
+			// Saving now would overwrite a draft on disk that is not read yet.
+			return tea.Tick(m.opts.AutosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{} }), true
 		}
 		ed.saving = false
 		if ed.dirty {
@@ -261,6 +281,20 @@ func toHumanPart(ta *textarea.Model) {
 	}
 }
 
+// setKeepingCursor replaces the text and keeps the cursor on the same line counted from the
+// end, and the same column: the generated part above changes, the human's below does not.
+func setKeepingCursor(ta *textarea.Model, text string) {
+	fromEnd := strings.Count(ta.Value(), "\n") - ta.Line()
+	col := ta.Column()
+	ta.SetValue(text)
+	target := max(0, strings.Count(text, "\n")-fromEnd)
+	ta.MoveToBegin()
+	for steps := 0; ta.Line() < target && steps < 100_000; steps++ {
+		ta.CursorDown()
+	}
+	ta.SetCursorColumn(col)
+}
+
 // factsOrPlaceholder is the facts when known, else an empty shift that says it is waiting.
 func (m *Model) factsOrPlaceholder() model.HandoffFacts {
 	if m.ed != nil && m.ed.facts != nil {
@@ -279,7 +313,7 @@ func (m *Model) markEdited() tea.Cmd {
 		return nil
 	}
 	m.ed.saving = true
-	return tea.Tick(autosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{} })
+	return tea.Tick(m.opts.AutosaveDelay, func(time.Time) tea.Msg { return autosaveMsg{} })
 }
 
 // applyOutbox shows what the outbox did and schedules the next retry.
@@ -344,11 +378,14 @@ func (m *Model) handleEditorKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.EdLeave):
 		m.mode = modeDashboard
-		if ed.dirty {
+		if ed.dirty && ed.loaded {
 			return m.saveCmd()
 		}
 		return nil
 	case key.Matches(msg, k.EdSave):
+		if !ed.loaded {
+			return nil
+		}
 		return m.saveCmd()
 	case key.Matches(msg, k.EdRegenerate):
 		ed.regenerate = true
@@ -361,9 +398,12 @@ func (m *Model) handleEditorKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.EdExternal):
+		if !ed.loaded {
+			return nil
+		}
 		return m.externalEditorCmd()
 	case key.Matches(msg, k.EdPublish):
-		if ed.publishing {
+		if ed.publishing || !ed.loaded {
 			return nil
 		}
 		ed.confirm = true
@@ -513,4 +553,17 @@ func (m *Model) confirmView(width int) []string {
 		out[i] = fit(out[i], width)
 	}
 	return out
+}
+
+// editorCursor places the terminal's cursor in the textarea, below the header and the
+// editor's title and status lines.
+func (m *Model) editorCursor() *tea.Cursor {
+	if m.mode != modeHandoff || m.ed == nil || m.ed.preview || m.ed.confirm {
+		return nil
+	}
+	c := m.ed.ta.Cursor()
+	if c != nil {
+		c.Y += m.headerHeight() + 2
+	}
+	return c
 }
