@@ -17,7 +17,7 @@ demo:
 
 ## test: every test, with the race detector
 test:
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 10m $(PKGS)
 
 ## lint: formatting and vet must be clean
 lint:

@@ -57,9 +57,9 @@ func run(t *testing.T, m *Model, cmd tea.Cmd) {
 		return
 	}
 	msg := cmd()
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
-		for i := 0; i < v.Len(); i++ { // tea.BatchMsg, and tea.Sequence's unexported kind
-			run(t, m, v.Index(i).Interface().(tea.Cmd))
+	if cmds := subCmds(msg); cmds != nil {
+		for _, c := range cmds {
+			run(t, m, c)
 		}
 		return
 	}
@@ -67,6 +67,19 @@ func run(t *testing.T, m *Model, cmd tea.Cmd) {
 		_, next := m.Update(msg)
 		run(t, m, next)
 	}
+}
+
+// subCmds returns the commands of a tea.BatchMsg or of tea.Sequence's unexported message.
+func subCmds(msg tea.Msg) []tea.Cmd {
+	v := reflect.ValueOf(msg)
+	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil
+	}
+	out := make([]tea.Cmd, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return out
 }
 
 func keyPress(s string) tea.KeyPressMsg {

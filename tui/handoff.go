@@ -31,15 +31,16 @@ type editor struct {
 	preview  bool
 	vp       viewport.Model
 
-	dirty      bool // edits not yet on disk
-	saving     bool // an autosave is scheduled
-	savedAt    time.Time
-	saveErr    error
-	restored   time.Time // when the restored draft was saved
-	typed      bool      // the human edited the text since the editor opened
-	regenerate bool      // the facts on their way replace the generated part
-	confirm    bool      // the publish confirmation is showing
-	publishing bool
+	dirty       bool // edits not yet on disk
+	saving      bool // an autosave is scheduled
+	savedAt     time.Time
+	saveErr     error
+	restored    time.Time     // when the restored draft was saved
+	restoredAgo time.Duration // how long before opening
+	typed       bool          // the human edited the text since the editor opened
+	regenerate  bool          // the facts on their way replace the generated part
+	confirm     bool          // the publish confirmation is showing
+	publishing  bool
 }
 
 // messages of the handoff flow
@@ -171,7 +172,8 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			toHumanPart(&ed.ta)
 		}
 		if msg.ok {
-			ed.restored, ed.savedAt = msg.saved, msg.saved
+			ed.restored = msg.saved
+			ed.restoredAgo = time.Since(msg.saved) // the file's time is the wall clock's, not --now's
 			m.hasDraft = true
 		}
 		if ed.typed {
@@ -275,10 +277,17 @@ func toHumanPart(ta *textarea.Model) {
 			break
 		}
 	}
+	moveToLine(ta, target)
+}
+
+// moveToLine puts the cursor on logical line target and scrolls the textarea to it. (The
+// textarea refreshes its viewport only in Update, hence the empty update.)
+func moveToLine(ta *textarea.Model, target int) {
 	ta.MoveToBegin()
 	for steps := 0; ta.Line() < target && steps < 100_000; steps++ {
 		ta.CursorDown()
 	}
+	*ta, _ = ta.Update(nil)
 }
 
 // setKeepingCursor replaces the text and keeps the cursor on the same line counted from the
@@ -287,11 +296,7 @@ func setKeepingCursor(ta *textarea.Model, text string) {
 	fromEnd := strings.Count(ta.Value(), "\n") - ta.Line()
 	col := ta.Column()
 	ta.SetValue(text)
-	target := max(0, strings.Count(text, "\n")-fromEnd)
-	ta.MoveToBegin()
-	for steps := 0; ta.Line() < target && steps < 100_000; steps++ {
-		ta.CursorDown()
-	}
+	moveToLine(ta, max(0, strings.Count(text, "\n")-fromEnd))
 	ta.SetCursorColumn(col)
 }
 
@@ -341,6 +346,16 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 		}
 		d, key := m.opts.Drafts, p.Post.Key
 		cmds = append(cmds, func() tea.Msg { _ = d.DeleteDraft(key); return nil })
+	}
+	for _, w := range m.outbox {
+		if m.ed != nil && m.ed.publishing && w.Post.Key == m.ed.key {
+			// Queued on disk: the outbox owns this version now; the banner follows it.
+			m.ed = nil
+			if m.mode == modeHandoff {
+				m.mode = modeDashboard
+			}
+			m.say("GitLab did not take the handoff; it waits in the outbox and is retried")
+		}
 	}
 	if m.ed != nil {
 		m.ed.publishing = false
@@ -481,7 +496,7 @@ func (m *Model) editorView(width, height int) []string {
 	case !ed.loaded:
 		status = append(status, "loading the draft…")
 	case !ed.restored.IsZero():
-		status = append(status, "restored your draft saved at "+ed.restored.In(m.opts.Local).Format("15:04:05"))
+		status = append(status, "restored your draft, last saved "+age(time.Now(), time.Now().Add(-ed.restoredAgo))+" ago")
 	}
 	switch {
 	case ed.saveErr != nil:
@@ -499,6 +514,12 @@ func (m *Model) editorView(width, height int) []string {
 	}
 	if ed.publishing {
 		status = append(status, st.Warn.Render("publishing…"))
+	}
+	for _, w := range m.outbox {
+		if w.Post.Key == ed.key {
+			status = append(status, st.Warn.Render("a version of this handoff waits in the outbox"))
+			break
+		}
 	}
 	lines := []string{fit(head, width), st.Muted.Render(fit(strings.Join(status, " · "), width))}
 	switch {

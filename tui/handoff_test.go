@@ -2,7 +2,9 @@ package tui
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,11 +32,15 @@ func (d testDrafts) Flush(ctx context.Context, now time.Time) (model.OutboxRepor
 
 // handoffModel is the dashboard over the simulator, 40 minutes before the EMEA -> AMER
 // handoff, with a real store in a temporary directory.
-func handoffModel(t *testing.T) (*Model, *sim.Sim, testDrafts) {
+func handoffModel(t *testing.T, mw ...func(http.Handler) http.Handler) (*Model, *sim.Sim, testDrafts) {
 	t.Helper()
 	now := time.Date(2026, 11, 23, 15, 20, 0, 0, time.UTC)
 	opts := sim.DefaultOptions(now)
-	srv, s := simtest.NewTestServer(t, opts, nil)
+	var wrap func(http.Handler) http.Handler
+	if len(mw) > 0 {
+		wrap = mw[0]
+	}
+	srv, s := simtest.NewTestServer(t, opts, wrap)
 	h, err := hub.New(hub.Config{
 		GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
 			ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
@@ -226,5 +232,48 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 		if h.IssueRef == ref && h.Ack == nil {
 			t.Fatal("the acknowledgement is not on GitLab")
 		}
+	}
+}
+
+func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	m, _, d := handoffModel(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() && r.Method == http.MethodPost {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	press(t, m, "h")
+	typeText(t, m, "hand this over")
+	_, cmd := m.Update(ctrl('x'))
+	run(t, m, cmd)
+	_, cmd = m.Update(keyPress("y"))
+	// Run the publish, but not the retry timer it schedules.
+	for _, c := range subCmds(cmd()) {
+		if out := c(); out != nil {
+			if _, ok := out.(outboxMsg); ok {
+				m.Update(out)
+			}
+		}
+	}
+	if len(m.outbox) != 1 || m.mode != modeDashboard {
+		t.Fatalf("the failed publish is not waiting in the outbox (mode %d):\n%s", m.mode, screen(m))
+	}
+	if pending, _ := d.Store.Outbox(); len(pending) != 1 {
+		t.Fatalf("outbox on disk holds %d", len(pending))
+	}
+	if !strings.Contains(screen(m), "waiting in the outbox") {
+		t.Fatalf("no banner for the waiting handoff:\n%s", screen(m))
+	}
+	down.Store(false)
+	later := m.outbox[0].NextAttempt
+	m.opts.Clock = func() time.Time { return later }
+	run(t, m, m.flushCmd())
+	if len(m.outbox) != 0 || strings.Contains(screen(m), "waiting in the outbox") {
+		t.Fatalf("the retry did not publish:\n%s", screen(m))
 	}
 }

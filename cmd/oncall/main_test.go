@@ -154,3 +154,34 @@ func TestMissingTokenNamesTheVariable(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
+
+func TestHandoffPrintAndPublish(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
+	cfg := writeConfig(t, srv.URL)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	now := simNow.Add(50 * time.Minute).Format(time.RFC3339) // 15:20, the EMEA shift's last hour
+
+	code, out, errs := oncall("handoff", "--print", "--config", cfg, "--now", now)
+	if code != 0 || !strings.HasPrefix(out, "# On-call handoff 2026-11-23 16:00 UTC: EMEA -> AMER") || !strings.Contains(out, "## Needs a new lead") {
+		t.Fatalf("--print: exit %d, stderr %s\n%s", code, errs, out)
+	}
+
+	file := filepath.Join(t.TempDir(), "handoff.md")
+	if err := os.WriteFile(file, []byte(out+"\nAll good, nothing to add.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, url, errs := oncall("handoff", "--publish", file, "--config", cfg, "--now", now)
+	if code != 0 || !strings.Contains(url, "/gitlab-com/gl-infra/on-call-handovers/-/issues/") {
+		t.Fatalf("--publish: exit %d, stderr %s, stdout %s", code, errs, url)
+	}
+	code, status, _ := oncall("status", "--config", cfg, "--now", now)
+	if code != 0 || !strings.Contains(status, "On-call handoff 2026-11-23 16:00 UTC: EMEA -> AMER  opened") {
+		t.Fatalf("the published handoff is not listed:\n%s", status)
+	}
+
+	for _, bad := range [][]string{{"--publish", filepath.Join(t.TempDir(), "none.md")}, {"--print", "--publish", file}} {
+		if code, _, errs := oncall(append([]string{"handoff", "--config", cfg}, bad...)...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d %q", bad, code, errs)
+		}
+	}
+}
