@@ -38,6 +38,7 @@ type editor struct {
 	restored    time.Time     // when the restored draft was saved
 	restoredAgo time.Duration // how long before opening
 	typed       bool          // the human edited the text since the editor opened
+	reloading   bool          // reading the draft back after $EDITOR
 	regenerate  bool          // the facts on their way replace the generated part
 	confirm     bool          // the publish confirmation is showing
 	publishing  bool
@@ -143,6 +144,7 @@ func (m *Model) layoutEditor() {
 	m.ed.ta.SetHeight(max(1, h-2))
 	m.ed.vp.SetWidth(w)
 	m.ed.vp.SetHeight(max(1, h-2))
+	m.ed.ta, _ = m.ed.ta.Update(nil) // re-scroll to the cursor at the new size
 }
 
 // updateHandoff handles the messages of the handoff flow; ok is false for other messages.
@@ -171,7 +173,10 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			ed.ta.SetValue(model.DraftHandoff(m.factsOrPlaceholder()))
 			toHumanPart(&ed.ta)
 		}
-		if msg.ok {
+		if msg.ok && ed.reloading {
+			ed.reloading = false
+			m.say("reloaded the draft from $EDITOR")
+		} else if msg.ok {
 			ed.restored = msg.saved
 			ed.restoredAgo = time.Since(msg.saved) // the file's time is the wall clock's, not --now's
 			m.hasDraft = true
@@ -237,7 +242,7 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if msg.err != nil {
 			m.say("$EDITOR failed: " + msg.err.Error())
 		}
-		ed.restored = time.Time{}
+		ed.reloading, ed.typed = true, false
 		return m.loadDraftCmd(ed.key), true
 	case outboxMsg:
 		return m.applyOutbox(msg), true
