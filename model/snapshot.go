@@ -292,3 +292,28 @@ func (s *Snapshot) Record(id SourceID, at time.Time, err error) {
 	}
 	s.Health[id] = h
 }
+
+// RetryAfterError is a source failure for which the server said when to come back.
+type RetryAfterError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// CopyPart puts source id's part of from into s (used to show a cached snapshot).
+func (s *Snapshot) CopyPart(from *Snapshot, id SourceID) {
+	switch id {
+	case SourceQueue:
+		s.Incidents, s.Changes = from.Incidents, from.Changes
+	case SourceOncall:
+		s.OncallIssues = from.OncallIssues
+	case SourceHandoffs:
+		s.Handoffs, s.Me = from.Handoffs, from.Me
+	case SourceRotation:
+		s.OnCall = from.OnCall
+	case SourcePages:
+		s.Pages = from.Pages
+	}
+}

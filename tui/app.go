@@ -30,6 +30,8 @@ type Options struct {
 	Confidential   bool          // handoffs are published as confidential issues
 	OpenHandoff    bool          // start in the handoff editor (oncall handoff)
 	AutosaveDelay  time.Duration // default 800ms: the draft on disk is never further behind
+	CacheDelay     time.Duration // default 2s: the answers of one refresh make one cache write
+	FirstRetry     time.Duration // default 5s: the wait after a first failure, then doubling
 }
 
 type mode int
@@ -51,11 +53,14 @@ type Model struct {
 	height int
 	now    time.Time
 
-	snap     model.Snapshot
-	known    map[model.IssueRef]bool      // incidents seen so far; nil before the first answer
-	arrived  map[model.IssueRef]time.Time // incidents that appeared after the first answer
-	seq      map[model.SourceID]int       // the latest request issued per source
-	inflight map[model.SourceID]bool      // at most one request per source at a time
+	snap           model.Snapshot
+	known          map[model.IssueRef]bool        // incidents seen so far; nil before the first answer
+	arrived        map[model.IssueRef]time.Time   // incidents that appeared after the first answer
+	seq            map[model.SourceID]int         // the latest request issued per source
+	inflight       map[model.SourceID]bool        // at most one request per source at a time
+	retry          map[model.SourceID]*retryState // failing sources and their next attempt
+	fromCache      map[model.SourceID]bool        // parts shown from the cache, not yet refreshed
+	cacheScheduled bool                           // a cache write is pending
 
 	panes    [paneCount]pane
 	focus    paneKind
@@ -81,12 +86,19 @@ func New(opts Options) *Model {
 	if opts.Refresh <= 0 {
 		opts.Refresh = time.Minute
 	}
+	if opts.FirstRetry <= 0 {
+		opts.FirstRetry = defaultFirstRetry
+	}
+	if opts.CacheDelay <= 0 {
+		opts.CacheDelay = 2 * time.Second
+	}
 	if opts.AutosaveDelay <= 0 || opts.AutosaveDelay > time.Second {
 		opts.AutosaveDelay = defaultAutosaveDelay
 	}
 	m := &Model{
 		opts: opts, keys: newKeyMap(), st: themes.ByName(opts.Theme, true), now: opts.Clock(),
 		seq: map[model.SourceID]int{}, inflight: map[model.SourceID]bool{},
+		retry: map[model.SourceID]*retryState{}, fromCache: map[model.SourceID]bool{},
 	}
 	for k := range m.panes {
 		m.panes[k].kind = paneKind(k)
@@ -100,7 +112,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor}
 	if m.opts.Drafts != nil {
 		k, _ := m.currentHandoff()
-		cmds = append(cmds, m.flushCmd(), m.loadDraftCmd(k))
+		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))
 	}
 	if m.opts.OpenHandoff {
 		cmds = append(cmds, m.openEditor())
@@ -108,11 +120,14 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// refreshAll asks every source that is not already busy for fresh data.
-func (m *Model) refreshAll() tea.Cmd {
+// refreshAll asks every source that is not busy, nor waiting out a backoff, for fresh data.
+// Asked by the user (r), only the server's Retry-After holds a source back.
+func (m *Model) refreshAll(byUser ...bool) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, id := range m.opts.Backend.Sources() {
-		cmds = append(cmds, m.refreshSource(id))
+		if m.due(id, len(byUser) > 0 && byUser[0]) {
+			cmds = append(cmds, m.refreshSource(id))
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -152,7 +167,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case refreshTickMsg:
 		return m, tea.Batch(m.refreshAll(), refreshTick(m.opts.Refresh))
 	case fetchedMsg:
-		m.applyFetch(msg)
+		return m, m.applyFetch(msg)
+	case cacheLoadedMsg:
+		m.applyCache(msg)
+		return m, nil
+	case cacheSaveMsg:
+		return m, m.saveCacheCmd()
+	case retryMsg:
+		if m.due(msg.id, false) {
+			return m, m.refreshSource(msg.id)
+		}
 		return m, nil
 	case detailMsg:
 		m.detail.loaded(msg, m.st)
@@ -184,20 +208,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// applyFetch merges one source's answer. A failure keeps the data already shown.
-func (m *Model) applyFetch(msg fetchedMsg) {
+// applyFetch merges one source's answer. A failure keeps the data already shown and
+// schedules a retry.
+func (m *Model) applyFetch(msg fetchedMsg) tea.Cmd {
 	if msg.seq != m.seq[msg.id] {
-		return // an answer to a request that a newer one replaced
+		return nil // an answer to a request that a newer one replaced
 	}
 	m.inflight[msg.id] = false
-	if msg.err == nil && msg.patch != nil {
+	m.snap.Record(msg.id, m.opts.Clock(), msg.err)
+	if msg.err != nil {
+		return m.scheduleRetry(msg.id, msg.err)
+	}
+	delete(m.retry, msg.id)
+	delete(m.fromCache, msg.id)
+	if msg.patch != nil {
 		msg.patch(&m.snap)
 		if msg.id == model.SourceQueue {
 			m.noteArrivals()
 		}
 	}
-	m.snap.Record(msg.id, m.opts.Clock(), msg.err)
 	m.syncSelection()
+	return m.saveCacheSoon()
 }
 
 // noteArrivals remembers when incidents first appeared, so that ones opened while the
@@ -289,7 +320,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.mode, m.helpFrom = modeHelp, modeDashboard
 	case key.Matches(msg, k.Refresh):
-		return m.refreshAll()
+		return m.refreshAll(true)
 	case key.Matches(msg, k.Handoff) && m.opts.Drafts != nil:
 		return m.openEditor()
 	case key.Matches(msg, k.Ack) && m.focus == paneHandoffs:

@@ -44,6 +44,7 @@ func newTestModel(t *testing.T, b Backend, w, h int) *Model {
 	m := New(Options{
 		Backend: b, Rotation: sim.DefaultOptions(testNow).Rotation, Refresh: time.Minute,
 		Clock: func() time.Time { return testNow }, Local: time.FixedZone("CET", 3600), Theme: "dark",
+		CacheDelay: time.Millisecond, FirstRetry: time.Millisecond,
 	})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m
@@ -288,7 +289,7 @@ func TestFailingSourceKeepsItsDataAndSaysWhy(t *testing.T) {
 		t.Errorf("the failure is not shown:\n%s", out)
 	}
 	delete(f.err, model.SourceQueue)
-	run(t, m, m.refreshAll())
+	press(t, m, "r")
 	if out := screen(m); strings.Contains(out, "503") || strings.Contains(out, "failing") {
 		t.Error("the failure is still shown after the source recovered")
 	}

@@ -30,6 +30,8 @@ type Drafts interface {
 	DraftPath(key string) string
 	Submit(post model.HandoffPost) error
 	Flush(ctx context.Context, now time.Time) (model.OutboxReport, error)
+	SaveSnapshot(model.Snapshot) error
+	LoadSnapshot() (model.Snapshot, bool, error)
 }
 
 // fetchedMsg carries one source's answer. seq lets a late answer to an older request be

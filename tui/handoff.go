@@ -253,12 +253,15 @@ func (m *Model) updateHandoff(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			m.say("acknowledge failed: " + msg.err.Error())
 			return nil, true
 		}
-		for i := range m.snap.Handoffs {
-			if m.snap.Handoffs[i].IssueRef == msg.ref {
+		// A new slice: a cache write may be reading the old one.
+		hs := append([]model.HandoffNote(nil), m.snap.Handoffs...)
+		for i := range hs {
+			if hs[i].IssueRef == msg.ref {
 				ack := msg.ack
-				m.snap.Handoffs[i].Ack = &ack
+				hs[i].Ack = &ack
 			}
 		}
+		m.snap.Handoffs = hs
 		m.say(fmt.Sprintf("acknowledged #%d", msg.ref.IID))
 		return nil, true
 	}

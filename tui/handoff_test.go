@@ -56,7 +56,7 @@ func handoffModel(t *testing.T, mw ...func(http.Handler) http.Handler) (*Model, 
 	d := testDrafts{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}
 	m := New(Options{Backend: h, Drafts: d, Rotation: opts.Rotation, Refresh: time.Minute, Theme: "dark",
 		Clock: func() time.Time { return now }, Local: time.UTC, HandoffProject: opts.HandoffProject,
-		AutosaveDelay: time.Millisecond})
+		AutosaveDelay: time.Millisecond, CacheDelay: time.Millisecond, FirstRetry: time.Millisecond})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	run(t, m, m.refreshAll())
 	return m, s, d

@@ -39,10 +39,11 @@ func (m *Model) render() string {
 	return strings.Join(lines, "\n")
 }
 
-// headerHeight: the clock line, one line per region, the handoff line, and a banner line
+// headerHeight: the clock line, one line per region, the handoff line, the sources' health,
+// and a banner line
 // when there is something to say about the handoff.
 func (m *Model) headerHeight() int {
-	h := 2 + len(m.opts.Rotation)
+	h := 3 + len(m.opts.Rotation)
 	if m.banner() != "" && m.mode != modeHandoff {
 		h++
 	}
@@ -136,10 +137,7 @@ func (m *Model) header() []string {
 	}
 	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
 		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(countdown(h.At.Sub(now)))
-	if rotHealth.Failing() {
-		handoff += "  " + st.Bad.Render("⚠ PagerDuty: "+rotHealth.LastError)
-	}
-	lines = append(lines, spread(handoff, m.pagesText(), w))
+	lines = append(lines, spread(handoff, m.pagesText(), w), m.healthLine())
 	return lines
 }
 

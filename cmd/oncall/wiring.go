@@ -102,12 +102,15 @@ func (l localState) Flush(ctx context.Context, now time.Time) (model.OutboxRepor
 // openState opens the state directory (a separate one for the demo, so that simulated
 // drafts never mix with real ones) and the outbox that publishes through h.
 func openState(h *hub.Hub, demo bool) (localState, error) {
-	dir := store.DefaultDir()
+	dir, cache := store.DefaultDir(), store.DefaultCacheDir()
 	if demo {
-		dir = filepath.Join(dir, "demo")
+		dir, cache = filepath.Join(dir, "demo"), filepath.Join(cache, "demo")
 	}
 	st, err := store.Open(dir)
 	if err != nil {
+		return localState{}, err
+	}
+	if err := st.UseCacheDir(cache); err != nil {
 		return localState{}, err
 	}
 	return localState{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}, nil

@@ -49,7 +49,9 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 4
 	}
-	opts := []gl.ClientOptionFunc{gl.WithBaseURL(cfg.BaseURL), gl.WithCustomRetryMax(2)}
+	// No retries inside the client: the dashboard schedules retries itself, with backoff and
+	// the server's Retry-After, so a long outage does not end in a storm.
+	opts := []gl.ClientOptionFunc{gl.WithBaseURL(cfg.BaseURL), gl.WithoutRetries()}
 	if cfg.HTTPClient != nil {
 		opts = append(opts, gl.WithHTTPClient(cfg.HTTPClient))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/internal/httpx"
 	"github.com/oncall-sre/oncall/sources/pagerduty"
 )
 
@@ -50,6 +51,10 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
+	// Cap bodies and learn Retry-After under both clients (a copy: the caller's client is theirs).
+	hc := *cfg.HTTPClient
+	hc.Transport = &httpx.Transport{Base: cfg.HTTPClient.Transport}
+	cfg.HTTPClient = &hc
 	cfg.GitLab.HTTPClient = cfg.HTTPClient
 	gl, err := gitlab.New(cfg.GitLab)
 	if err != nil {
@@ -62,10 +67,20 @@ func New(cfg Config) (*Hub, error) {
 func (h *Hub) Sources() []model.SourceID { return model.AllSources }
 
 // Fetch refreshes one source, within the configured deadline, and returns the patch that
-// puts its data into a snapshot.
+// puts its data into a snapshot. A failure for which the server said when to come back is a
+// *model.RetryAfterError.
 func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
+	ctx, hint := httpx.WithHint(ctx)
+	patch, err := h.fetch(ctx, id, now)
+	if err != nil && hint.RetryAfter() > 0 {
+		err = &model.RetryAfterError{Err: err, After: hint.RetryAfter()}
+	}
+	return patch, err
+}
+
+func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
 	switch id {
 	case model.SourceQueue:
 		inc, chg, err := h.gl.Queue(ctx)

@@ -24,6 +24,7 @@ type Options struct {
 	Now      time.Time      // the instant the data is generated around
 	Rotation model.Rotation // regions and their PagerDuty schedule ids
 	Labels   model.Labels
+	Faults   map[string]Fault // by source (FaultSources); changeable later with SetFault
 	// Project paths, as in the config.
 	ProductionProject string
 	OncallProject     string
@@ -42,6 +43,9 @@ type Sim struct {
 	users    []*person
 	pages    []pdIncident
 	nextID   int64 // global issue and note ids
+
+	faultMu sync.Mutex
+	faults  map[string]Fault // by source name
 }
 
 // New generates the world described by opts.
@@ -55,6 +59,9 @@ func New(opts Options) *Sim {
 	}
 	s := &Sim{opts: opts, started: time.Now(), projects: map[string]*project{}, nextID: 150_000_000}
 	s.generate()
+	for src, f := range opts.Faults {
+		s.SetFault(src, f)
+	}
 	return s
 }
 
@@ -73,7 +80,7 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 	})
-	return mux
+	return s.withFaults(mux)
 }
 
 // Server is a running simulator.

@@ -24,7 +24,8 @@ import (
 // Store is a directory of state files. Its methods are safe for concurrent use by one
 // process: each write is a rename of a complete file.
 type Store struct {
-	dir string
+	dir      string
+	snapshot string // the cached snapshot's file
 }
 
 // DefaultDir is $XDG_STATE_HOME/oncall.
@@ -37,7 +38,45 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("state directory: %w", err)
 		}
 	}
-	return &Store{dir: dir}, nil
+	return &Store{dir: dir, snapshot: filepath.Join(dir, "snapshot.json")}, nil
+}
+
+// DefaultCacheDir is $XDG_CACHE_HOME/oncall.
+func DefaultCacheDir() string { return filepath.Join(xdg.CacheHome, "oncall") }
+
+// UseCacheDir keeps the snapshot cache in dir instead of the state directory.
+func (s *Store) UseCacheDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cache directory: %w", err)
+	}
+	s.snapshot = filepath.Join(dir, "snapshot.json")
+	return nil
+}
+
+// SaveSnapshot caches what the dashboard shows, for the next start. It holds API data only:
+// tokens never enter a snapshot.
+func (s *Store) SaveSnapshot(snap model.Snapshot) error {
+	b, err := json.Marshal(snap)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(s.snapshot, b)
+}
+
+// LoadSnapshot reads the cached snapshot; ok is false when there is none. A damaged cache
+// is an error the caller may ignore: it is only a cache.
+func (s *Store) LoadSnapshot() (snap model.Snapshot, ok bool, err error) {
+	b, err := os.ReadFile(s.snapshot)
+	if errors.Is(err, fs.ErrNotExist) {
+		return snap, false, nil
+	}
+	if err != nil {
+		return snap, false, fmt.Errorf("read the cache: %w", err)
+	}
+	if err := json.Unmarshal(b, &snap); err != nil {
+		return model.Snapshot{}, false, fmt.Errorf("the cache %s is damaged (%v); it is rewritten at the next refresh", s.snapshot, err)
+	}
+	return snap, true, nil
 }
 
 // Dir is where the state lives.

@@ -1,0 +1,116 @@
+// Package httpx is the HTTP transport under both API clients: it caps response bodies and
+// remembers what the server said about when to come back (Retry-After, RateLimit-Reset),
+// which the clients themselves do not pass on.
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// MaxBody is the largest response read; past it the request fails instead of eating memory.
+const MaxBody = 32 << 20
+
+// ErrTooLarge is returned when a response body passes MaxBody.
+var ErrTooLarge = errors.New("response larger than 32 MB")
+
+// Hint collects the wait a server asked for during one refresh.
+type Hint struct {
+	mu    sync.Mutex
+	after time.Duration
+}
+
+// RetryAfter is the longest wait any answer asked for, or 0.
+func (h *Hint) RetryAfter() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.after
+}
+
+func (h *Hint) note(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.after = max(h.after, d)
+}
+
+type hintKey struct{}
+
+// WithHint returns a context whose requests report their Retry-After into the hint.
+func WithHint(ctx context.Context) (context.Context, *Hint) {
+	h := &Hint{}
+	return context.WithValue(ctx, hintKey{}, h), h
+}
+
+// Transport wraps Base (http.DefaultTransport when nil).
+type Transport struct {
+	Base http.RoundTripper
+	Now  func() time.Time // for RateLimit-Reset given as a Unix time; time.Now when nil
+}
+
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	if h, ok := req.Context().Value(hintKey{}).(*Hint); ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		now := time.Now
+		if t.Now != nil {
+			now = t.Now
+		}
+		if d := RetryAfter(resp.Header, now()); d > 0 {
+			h.note(d)
+		}
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: MaxBody}
+	return resp, nil
+}
+
+// RetryAfter reads how long the server asked to wait: Retry-After (seconds or an HTTP
+// date), else RateLimit-Reset (seconds, or a Unix time as GitLab sends it).
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(0, t.Sub(now))
+		}
+	}
+	if v := h.Get("RateLimit-Reset"); v != "" {
+		if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
+			if s > 1_000_000_000 { // a Unix time
+				return max(0, time.Unix(s, 0).Sub(now))
+			}
+			return time.Duration(s) * time.Second
+		}
+	}
+	return 0
+}
+
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
