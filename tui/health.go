@@ -90,7 +90,7 @@ func (m *Model) healthLine() string {
 		name := sourceShort(id)
 		switch {
 		case h.Failing():
-			text := "✗ " + name + ": " + h.LastError
+			text := "✗ " + name + ": " + reasonOnly(h.LastError)
 			if r := m.retry[id]; r != nil && r.next.After(now) {
 				text += ", retry in " + countdown(r.next.Sub(now))
 			}
@@ -168,4 +168,12 @@ func (m *Model) saveCacheCmd() tea.Cmd {
 	}
 	d := m.opts.Drafts
 	return func() tea.Msg { _ = d.SaveSnapshot(snap); return nil }
+}
+
+// reasonOnly drops what failed ("~incident issues: ") and keeps why: the pane says what.
+func reasonOnly(err string) string {
+	if i := strings.LastIndex(err, ": "); i >= 0 && i+2 < len(err) {
+		return err[i+2:]
+	}
+	return err
 }

@@ -336,7 +336,11 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 	}
 	switch {
 	case len(rows) == 0 && health.LastSuccess.IsZero() && health.Failing():
-		lines = append(lines, st.Muted.Render(fit("  no data yet; retrying every "+shortDuration(m.opts.Refresh)+" (r: now)", width)))
+		retry := "retrying every " + shortDuration(m.opts.Refresh)
+		if r := m.retry[k.source()]; r != nil && r.next.After(m.opts.Clock()) {
+			retry = "retrying in " + countdown(r.next.Sub(m.opts.Clock()))
+		}
+		lines = append(lines, st.Muted.Render(fit("  no data yet; "+retry+" (r: now)", width)))
 	case len(rows) == 0 && !health.LastSuccess.IsZero():
 		lines = append(lines, st.Muted.Render(fit("  nothing open", width)))
 	default:

@@ -7,26 +7,39 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/tui"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var seed uint64
+	var faults []string
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the dashboard on the embedded simulator (no token, no network)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return runDashboard(g, true, seed, false)
+			fs, err := faultFlags(faults)
+			if err != nil {
+				return err
+			}
+			return runDashboard(g, &demoOptions{seed: seed, faults: fs}, false)
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated world (other seeds, other people and times)")
+	cmd.Flags().StringArrayVar(&faults, "fault", nil, faultHelp)
 	return cmd
 }
 
-// runDashboard runs the TUI against the configured services, or against the simulator;
-// openHandoff starts it in the handoff editor.
-func runDashboard(g *globals, demo bool, seed uint64, openHandoff bool) error {
+// demoOptions shape the simulator the demo runs on.
+type demoOptions struct {
+	seed   uint64
+	faults map[string]sim.Fault
+}
+
+// runDashboard runs the TUI against the configured services, or against the simulator when
+// demo is set; openHandoff starts it in the handoff editor.
+func runDashboard(g *globals, demo *demoOptions, openHandoff bool) error {
 	cfg, err := g.config()
 	if err != nil {
 		return err
@@ -41,8 +54,8 @@ func runDashboard(g *globals, demo bool, seed uint64, openHandoff bool) error {
 		opts.Theme = "mono"
 	}
 	var h *hub.Hub
-	if demo {
-		srv, sh, err := startSim(cfg, "127.0.0.1:0", seed, clock())
+	if demo != nil {
+		srv, sh, err := startSim(cfg, "127.0.0.1:0", demo.seed, clock(), demo.faults)
 		if err != nil {
 			return err
 		}
@@ -51,7 +64,7 @@ func runDashboard(g *globals, demo bool, seed uint64, openHandoff bool) error {
 	} else if h, err = realHub(cfg); err != nil {
 		return err
 	}
-	state, err := openState(h, demo)
+	state, err := openState(h, demo != nil)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if !print && publish == "" {
-				return runDashboard(g, false, 0, true)
+				return runDashboard(g, nil, true)
 			}
 			if print && publish != "" {
 				return usageError{fmt.Errorf("--print and --publish do not go together")}

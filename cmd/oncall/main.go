@@ -72,7 +72,7 @@ Run "oncall demo" to try it on the embedded simulator, no account needed.`,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDashboard(g, false, 0, false)
+			return runDashboard(g, nil, false)
 		},
 	}
 	root.SetOut(stdout)

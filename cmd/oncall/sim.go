@@ -14,6 +14,7 @@ import (
 func newSimCmd(g *globals, stdout io.Writer) *cobra.Command {
 	var listen string
 	var seed uint64
+	var faults []string
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the GitLab and PagerDuty simulator alone, for curl, glab or another oncall",
@@ -27,7 +28,11 @@ func newSimCmd(g *globals, stdout io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv, _, err := startSim(cfg, listen, seed, clock())
+			fs, err := faultFlags(faults)
+			if err != nil {
+				return err
+			}
+			srv, _, err := startSim(cfg, listen, seed, clock(), fs)
 			if err != nil {
 				return err
 			}
@@ -53,6 +58,7 @@ Point oncall at it with a config holding
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated world")
+	cmd.Flags().StringArrayVar(&faults, "fault", nil, faultHelp)
 	return cmd
 }
 

@@ -58,9 +58,9 @@ func realHub(cfg *config.Config) (*hub.Hub, error) {
 
 // simOptions builds a simulated world that matches the config: same projects, labels and
 // rotation, so the demo exercises the same code paths as production.
-func simOptions(cfg *config.Config, seed uint64, now time.Time) sim.Options {
+func simOptions(cfg *config.Config, seed uint64, now time.Time, faults map[string]sim.Fault) sim.Options {
 	return sim.Options{
-		Seed: seed, Now: now, Rotation: cfg.Rotation, Labels: cfg.Labels,
+		Seed: seed, Now: now, Rotation: cfg.Rotation, Labels: cfg.Labels, Faults: faults,
 		ProductionProject: cfg.GitLab.ProductionProject,
 		OncallProject:     cfg.GitLab.OncallProject,
 		HandoffProject:    cfg.GitLab.HandoffProject,
@@ -69,8 +69,8 @@ func simOptions(cfg *config.Config, seed uint64, now time.Time) sim.Options {
 
 // startSim runs the simulator on addr and returns a hub wired to it. Without a people map
 // in the config, the simulator's own people are mapped, so handoffs get assignees.
-func startSim(cfg *config.Config, addr string, seed uint64, now time.Time) (*sim.Server, *hub.Hub, error) {
-	srv, s, err := sim.Start(addr, simOptions(cfg, seed, now))
+func startSim(cfg *config.Config, addr string, seed uint64, now time.Time, faults map[string]sim.Fault) (*sim.Server, *hub.Hub, error) {
+	srv, s, err := sim.Start(addr, simOptions(cfg, seed, now, faults))
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
 	}
@@ -115,3 +115,20 @@ func openState(h *hub.Hub, demo bool) (localState, error) {
 	}
 	return localState{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}, nil
 }
+
+// faultFlags reads repeated --fault SOURCE=KIND[:ARG] flags.
+func faultFlags(specs []string) (map[string]sim.Fault, error) {
+	out := map[string]sim.Fault{}
+	for _, spec := range specs {
+		sources, f, err := sim.ParseFault(spec)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--fault: %w", err)}
+		}
+		for _, s := range sources {
+			out[s] = f
+		}
+	}
+	return out, nil
+}
+
+const faultHelp = "make a source misbehave: SOURCE=KIND[:ARG], SOURCE one of queue, oncall, handoffs, rotation, pages, all; KIND latency:3s, errors:0.3, 429[:40s], 503[:40s], html, hang, truncated, malformed, escapes, huge (repeatable)"

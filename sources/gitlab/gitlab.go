@@ -265,8 +265,11 @@ func describe(what, project string, err error) error {
 		return fmt.Errorf("%s: 404 not found: check that %s exists and the token can read it", what, project)
 	case errors.As(err, &er) && er.Response != nil:
 		msg := model.CleanLine(er.Message)
-		if er.Response.StatusCode == http.StatusTooManyRequests {
+		switch {
+		case er.Response.StatusCode == http.StatusTooManyRequests:
 			msg = "rate limited"
+		case msg == "" || strings.HasPrefix(msg, "failed to parse unknown error format"):
+			msg = http.StatusText(er.Response.StatusCode) // an HTML or empty error page
 		}
 		if len(msg) > 120 {
 			msg = msg[:120] + "…"

@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/sim/simtest"
+)
+
+// settle runs cmd's tree of commands and feeds their messages to m, without following the
+// commands those messages return (retry and cache timers): the test moves the clock itself.
+func settle(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if cmds := subCmds(msg); cmds != nil {
+		var wg sync.WaitGroup
+		msgs := make([]tea.Msg, len(cmds))
+		for i, c := range cmds { // concurrently, as the program runs them
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if c != nil {
+					msgs[i] = c()
+				}
+			}()
+		}
+		wg.Wait()
+		for _, msg := range msgs {
+			if msg != nil {
+				m.Update(msg)
+			}
+		}
+		return
+	}
+	if msg != nil {
+		m.Update(msg)
+	}
+}
+
+// faultSource maps the simulator's fault names to the dashboard's sources.
+var faultSource = map[string]model.SourceID{
+	"queue": model.SourceQueue, "oncall": model.SourceOncall, "handoffs": model.SourceHandoffs,
+	"rotation": model.SourceRotation, "pages": model.SourcePages,
+}
+
+func TestFaultMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 faults")
+	}
+	faults := []struct {
+		spec    string
+		fails   string // what the source's error says; "" when the source must still answer
+		waitFor time.Duration
+	}{
+		{"latency:1s", "timed out", 0},
+		{"errors:1", "500", 0},
+		{"429:30s", "429 rate limited", 30 * time.Second},
+		{"503:20s", "503", 20 * time.Second},
+		{"html", "502 Bad Gateway", 0},
+		{"hang", "timed out", 0},
+		{"truncated", "truncated response", 0},
+		{"malformed", "malformed JSON", 0},
+		{"escapes", "", 0},
+		{"huge", "", 0},
+	}
+	for _, name := range sim.FaultSources {
+		for _, f := range faults {
+			t.Run(name+"="+f.spec, func(t *testing.T) {
+				id := faultSource[name]
+				timeout := 300 * time.Millisecond // short, for hang and latency
+				if f.spec == "huge" {
+					timeout = 20 * time.Second // 10 MB answers, under the race detector
+				}
+				now := time.Date(2026, 11, 23, 14, 30, 0, 0, time.UTC)
+				opts := sim.DefaultOptions(now)
+				srv, s := simtest.NewTestServer(t, opts, nil)
+				h, err := hub.New(hub.Config{
+					GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
+						ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
+					PagerDutyURL: srv.URL, PagerDutyToken: "pd-test", Rotation: opts.Rotation, Timeout: timeout,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				clock := now
+				m := New(Options{Backend: h, Rotation: opts.Rotation, Refresh: time.Minute, Theme: "dark",
+					Clock: func() time.Time { return clock }, Local: time.UTC})
+				m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+				settle(m, m.refreshAll())
+				for _, src := range model.AllSources {
+					if m.snap.Health[src].Failing() {
+						t.Fatalf("%s fails before any fault: %s", src, m.snap.Health[src].LastError)
+					}
+				}
+				before := m.snap
+
+				_, fault, err := sim.ParseFault(name + "=" + f.spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.SetFault(name, fault)
+				clock = clock.Add(time.Minute)
+				settle(m, m.refreshAll(true))
+				out := screen(m)
+				hl := m.snap.Health[id]
+				if f.fails == "" {
+					if hl.Failing() {
+						t.Fatalf("%s should survive %s, but: %s", id, f.spec, hl.LastError)
+					}
+					raw := m.View().Content
+					for _, bad := range []string{"\x1b]52", "\x1b]8;;https://evil", "\u202e", "\x07", "\x1b[2J", "\u009b"} {
+						if strings.Contains(raw, bad) {
+							t.Fatalf("%q reached the terminal", bad)
+						}
+					}
+				} else {
+					if !hl.Failing() || !strings.Contains(hl.LastError, f.fails) {
+						t.Fatalf("%s under %s: error %q; want %q", id, f.spec, hl.LastError, f.fails)
+					}
+					if !strings.Contains(out, "✗ "+sourceShort(id)+": ") {
+						t.Errorf("the header does not show %s failing:\n%s", id, out)
+					}
+					if !hl.LastSuccess.Equal(before.Health[id].LastSuccess) {
+						t.Errorf("a failure moved the last success")
+					}
+					if id == model.SourceQueue && len(m.snap.Incidents) != len(before.Incidents) {
+						t.Errorf("the last good incidents were dropped")
+					}
+					if r := m.retry[id]; r == nil || (f.waitFor > 0 && r.server.Sub(clock) < f.waitFor-time.Second) {
+						t.Errorf("no retry planned that honours Retry-After %s: %+v", f.waitFor, r)
+					}
+				}
+				for _, other := range model.AllSources {
+					if other != id && (m.snap.Health[other].Failing() || !m.snap.Health[other].LastSuccess.Equal(clock)) {
+						t.Errorf("%s did not update while %s was broken: %+v", other, id, m.snap.Health[other])
+					}
+				}
+
+				// The fault stops: the next refresh after the wait recovers.
+				s.SetFault(name, sim.Fault{})
+				clock = clock.Add(max(f.waitFor, time.Minute) + time.Second)
+				settle(m, m.refreshAll())
+				if hl := m.snap.Health[id]; hl.Failing() || !hl.LastSuccess.Equal(clock) {
+					t.Fatalf("%s did not recover: %+v", id, hl)
+				}
+			})
+		}
+	}
+}
