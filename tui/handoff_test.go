@@ -277,3 +277,33 @@ func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
 		t.Fatalf("the retry did not publish:\n%s", screen(m))
 	}
 }
+
+func TestStartsFromTheCacheWithNoNetwork(t *testing.T) {
+	m, _, d := handoffModel(t)
+	run(t, m, m.saveCacheCmd())
+	// A new start, an hour later, with every API unreachable.
+	dead, err := hub.New(hub.Config{
+		GitLab: gitlab.Config{BaseURL: "http://127.0.0.1:1", Token: "x", Labels: model.DefaultLabels(),
+			ProductionProject: "p", OncallProject: "o", HandoffProject: "h"},
+		PagerDutyURL: "http://127.0.0.1:1", PagerDutyToken: "x", Rotation: m.opts.Rotation, Timeout: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := m.now.Add(time.Hour)
+	opts := m.opts
+	opts.Backend, opts.Clock = dead, func() time.Time { return later }
+	m2 := New(opts)
+	m2.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	run(t, m2, m2.loadCacheCmd())
+	out := screen(m2)
+	if !strings.Contains(out, "Replication lag") || !strings.Contains(out, "◷ GitLab queue: 1h old") {
+		t.Fatalf("the cached snapshot is not shown with its age:\n%s", out)
+	}
+	settle(m2, m2.refreshAll())
+	out = screen(m2)
+	if !strings.Contains(out, "Replication lag") || !strings.Contains(out, "connection refused") || !strings.Contains(out, "showing data 1h old") {
+		t.Fatalf("after failing refreshes the cache must stay, marked:\n%s", out)
+	}
+	_ = d
+}

@@ -24,7 +24,7 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
   --publish FILE  publishes a Markdown file as the current shift's handoff (through the
                   outbox: if GitLab fails, it waits on disk and oncall retries it)`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !print && publish == "" {
 				return runDashboard(g, nil, true)
 			}
@@ -61,7 +61,7 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
 				return usageError{fmt.Errorf("--publish %s: the file is empty", publish)}
 			}
 			if factsErr != nil {
-				fmt.Fprintf(os.Stderr, "oncall: publishing without assignees: %v\n", factsErr)
+				fmt.Fprintf(cmd.ErrOrStderr(), "oncall: publishing without assignees: %v\n", factsErr)
 			}
 			state, err := openState(h, false)
 			if err != nil {

@@ -67,7 +67,7 @@ func TestDraftSurvivesSIGKILL(t *testing.T) {
 	}
 	stateHome := t.TempDir()
 	child := exec.Command(os.Args[0], "-test.run=^TestTypistChild$", "-test.v")
-	child.Env = append(os.Environ(), "ONCALL_TYPIST=1", "XDG_STATE_HOME="+stateHome)
+	child.Env = append(os.Environ(), "ONCALL_TYPIST=1", "XDG_STATE_HOME="+stateHome, "XDG_CACHE_HOME="+t.TempDir())
 	out, err := child.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -271,9 +271,6 @@ func describe(what, project string, err error) error {
 		case msg == "" || strings.HasPrefix(msg, "failed to parse unknown error format"):
 			msg = http.StatusText(er.Response.StatusCode) // an HTML or empty error page
 		}
-		if len(msg) > 120 {
-			msg = msg[:120] + "…"
-		}
 		return fmt.Errorf("%s: %d %s", what, er.Response.StatusCode, strings.TrimSpace(msg))
 	}
 	if r := neterr.Reason(err); r != "" {

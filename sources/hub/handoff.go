@@ -73,8 +73,9 @@ func (h *Hub) HandoffFacts(ctx context.Context, now time.Time) (model.HandoffFac
 	run(func() { onCall, pdErr = h.pd.OnCall(ctx, h.cfg.Rotation, now) })
 	run(func() { pages, pagesErr = h.pd.Pages(ctx) })
 	wg.Wait()
+	pdErr, pagesErr = h.redact(pdErr), h.redact(pagesErr)
 	if glErr != nil {
-		return f, glErr
+		return f, h.redact(glErr)
 	}
 	f.Incidents = mergeIncidents(open, touched)
 	f.Oncall = oncallIssues
@@ -158,19 +159,14 @@ func contains(list []string, s string) bool {
 func (h *Hub) PublishHandoff(ctx context.Context, post model.HandoffPost) (model.HandoffNote, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
-	return h.gl.PublishHandoff(ctx, post)
+	issue, err := h.gl.PublishHandoff(ctx, post)
+	return issue, h.redact(err)
 }
 
 // Acknowledge notes on a handoff that the token's user read it.
 func (h *Hub) Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
-	return h.gl.Acknowledge(ctx, ref, at)
-}
-
-// Me is the GitLab user of the token.
-func (h *Hub) Me(ctx context.Context) (model.Person, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
-	defer cancel()
-	return h.gl.CurrentUser(ctx)
+	ack, err := h.gl.Acknowledge(ctx, ref, at)
+	return ack, h.redact(err)
 }

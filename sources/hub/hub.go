@@ -5,8 +5,10 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,6 +76,7 @@ func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	defer cancel()
 	ctx, hint := httpx.WithHint(ctx)
 	patch, err := h.fetch(ctx, id, now)
+	err = h.redact(err)
 	if err != nil && hint.RetryAfter() > 0 {
 		err = &model.RetryAfterError{Err: err, After: hint.RetryAfter()}
 	}
@@ -109,7 +112,26 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 func (h *Hub) Detail(ctx context.Context, ref model.IssueRef) (model.Detail, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
-	return h.gl.Detail(ctx, ref, h.cfg.Notes)
+	d, err := h.gl.Detail(ctx, ref, h.cfg.Notes)
+	return d, h.redact(err)
+}
+
+// redact removes the tokens from an error: a broken or hostile server may echo them back,
+// and errors end up on screen, in the cache and in the outbox.
+func (h *Hub) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, tok := range []string{h.cfg.GitLab.Token, h.cfg.PagerDutyToken} {
+		if len(tok) >= 4 {
+			msg = strings.ReplaceAll(msg, tok, "[token]")
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
 }
 
 // Snapshot refreshes every source at once and returns the merged result; a failing

@@ -29,7 +29,10 @@ type Store struct {
 }
 
 // DefaultDir is $XDG_STATE_HOME/oncall.
-func DefaultDir() string { return filepath.Join(xdg.StateHome, "oncall") }
+func DefaultDir() string {
+	xdg.Reload() // the environment wins, even if it changed after start
+	return filepath.Join(xdg.StateHome, "oncall")
+}
 
 // Open creates dir (private to the user) if needed.
 func Open(dir string) (*Store, error) {
@@ -42,7 +45,10 @@ func Open(dir string) (*Store, error) {
 }
 
 // DefaultCacheDir is $XDG_CACHE_HOME/oncall.
-func DefaultCacheDir() string { return filepath.Join(xdg.CacheHome, "oncall") }
+func DefaultCacheDir() string {
+	xdg.Reload()
+	return filepath.Join(xdg.CacheHome, "oncall")
+}
 
 // UseCacheDir keeps the snapshot cache in dir instead of the state directory.
 func (s *Store) UseCacheDir(dir string) error {

@@ -126,6 +126,7 @@ func DefaultPath() string {
 	if p := os.Getenv("ONCALL_CONFIG"); p != "" {
 		return p
 	}
+	xdg.Reload()
 	return filepath.Join(xdg.ConfigHome, "oncall", "config.yaml")
 }
 
