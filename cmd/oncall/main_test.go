@@ -28,6 +28,8 @@ func writeConfig(t *testing.T, url string) string {
 	}
 	t.Setenv("TEST_GL_TOKEN", glToken)
 	t.Setenv("TEST_PD_TOKEN", pdToken)
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // never the user's own state
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	return path
 }
 
