@@ -28,6 +28,7 @@ lint:
 ## fuzz: a short run of each fuzz target (the sanitiser and the config parser)
 fuzz:
 	$(GO) test ./model -run '^$$' -fuzz FuzzClean -fuzztime $(FUZZTIME)
+	$(GO) test ./model -run '^$$' -fuzz FuzzParseLabels -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/oncall/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 clean:

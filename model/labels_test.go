@@ -158,3 +158,24 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseLabels(f *testing.F) {
+	f.Add("severity::1,Incident::Active,blocks deployments")
+	f.Add("S2,change::in-progress,C1")
+	f.Add("severity::,Incident::,change::,S,C")
+	f.Fuzz(func(t *testing.T, joined string) {
+		labels := strings.Split(joined, ",")
+		l := DefaultLabels()
+		in := l.ParseIncidentLabels(labels)
+		if in.Severity < 0 || in.Severity > 4 || in.Status < StatusUnknown || in.Status > StatusResolved {
+			t.Fatalf("out of range: %+v", in)
+		}
+		ch := l.ParseChangeLabels(labels)
+		if ch.Criticality < 0 || ch.Criticality > 4 {
+			t.Fatalf("criticality %d", ch.Criticality)
+		}
+		if in.Severity != 0 && !strings.Contains(joined, in.Severity.String()[1:]) {
+			t.Fatalf("severity %s from %q", in.Severity, joined)
+		}
+	})
+}

@@ -404,3 +404,38 @@ func TestRefreshTickRefreshesEverySource(t *testing.T) {
 		}
 	}
 }
+
+func TestWideAndHostileTitlesKeepColumnsAligned(t *testing.T) {
+	long := strings.Repeat("very long title ", 700) // 11,200 characters
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}, inc: []model.Incident{
+		incident(1, 1, "データベース障害: 書き込み失敗 🔥🔥 レプリカ遅延"),
+		incident(2, 2, long),
+		incident(3, 3, "plain ascii title"),
+		incident(4, 4, "emoji 👩‍💻 zwj and 🇯🇵 flag"),
+	}}
+	for i := range f.inc {
+		f.inc[i].Assignees = []model.Person{{Name: "张伟"}}
+	}
+	m := newTestModel(t, f, 100, 30)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	var ageCols []int
+	for _, line := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(line); w > 100 {
+			t.Errorf("line is %d cells: %q", w, line)
+		}
+		if strings.HasPrefix(strings.TrimLeft(line, " ▌"), "S") && strings.Contains(line, "张伟") {
+			// The AGE column starts at the same cell on every row, whatever the title held.
+			idx := strings.Index(line, " 1h ")
+			ageCols = append(ageCols, ansi.StringWidth(line[:idx]))
+		}
+	}
+	if len(ageCols) != 4 {
+		t.Fatalf("found %d incident rows:\n%s", len(ageCols), out)
+	}
+	for _, c := range ageCols[1:] {
+		if c != ageCols[0] {
+			t.Fatalf("AGE columns at cells %v: not aligned\n%s", ageCols, out)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -52,6 +53,9 @@ func realHub(cfg *config.Config) (*hub.Hub, error) {
 	glToken, pdToken, err := cfg.Tokens()
 	if err != nil {
 		return nil, usageError{err}
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(os.Stderr, "oncall: warning:", w)
 	}
 	return newHub(cfg, "", "", glToken, pdToken)
 }

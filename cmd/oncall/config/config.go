@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -98,6 +99,7 @@ type Config struct {
 	Theme     string
 	Handoff   HandoffFile
 	People    map[string]string
+	Warnings  []string // not errors, but worth saying (printed at start)
 }
 
 // Error is a config problem: where it is and what is wrong.
@@ -247,6 +249,11 @@ func check(f File) (*Config, error) {
 	if c.Timeout, err = duration("timeout", f.Timeout); err != nil {
 		return nil, err
 	}
+	for key, v := range map[string]string{"gitlab.token_env": f.GitLab.TokenEnv, "pagerduty.token_env": f.PagerDuty.TokenEnv} {
+		if err := checkEnvName(key, v); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkURL("gitlab.url", f.GitLab.URL, f.GitLab.Insecure); err != nil {
 		return nil, err
 	}
@@ -310,6 +317,20 @@ func duration(key, v string) (time.Duration, error) {
 	return d, nil
 }
 
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkEnvName refuses a token_env that is not a variable name, and says so plainly when it
+// looks like the token itself: a token does not belong in a config file.
+func checkEnvName(key, v string) error {
+	if v == "" || envName.MatchString(v) {
+		return nil
+	}
+	if strings.HasPrefix(v, "glpat-") || strings.HasPrefix(v, "glpat_") || len(v) >= 20 {
+		return &Error{Key: key, Msg: "this looks like the token itself; put the token in an environment variable (or a token_file) and name the variable here, then revoke this one: it has been in a file"}
+	}
+	return &Error{Key: key, Msg: fmt.Sprintf("%q is not an environment variable name (letters, digits, _)", v)}
+}
+
 // checkURL refuses plain http to anything but loopback unless insecure is set: a token
 // sent in clear over a network is a leaked token.
 func checkURL(key, raw string, insecure bool) error {
@@ -348,6 +369,9 @@ func (c *Config) token(section, env, file string) (string, error) {
 		where = "(built-in defaults)"
 	}
 	if file != "" {
+		if st, err := os.Stat(file); err == nil && st.Mode().Perm()&0o077 != 0 {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s.token_file %s can be read by other users (mode %s); chmod 600 it", where, section, file, st.Mode().Perm()))
+		}
 		b, err := os.ReadFile(file)
 		if err != nil {
 			return "", &Error{Path: where, Key: section + ".token_file", Msg: fmt.Sprintf("cannot read %s: %v", file, unwrapPathError(err))}

@@ -85,6 +85,8 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 		{"bad theme", "theme: neon\n", 1, "theme", "not a theme"},
 		{"empty project", "gitlab:\n  oncall_project: \"\"\n", 2, "gitlab.oncall_project", "is empty"},
 		{"syntax", "gitlab: [\n", 1, "", ""},
+		{"token in the config", "gitlab:\n  token_env: glpat-AbCdEf0123456789xyz\n", 2, "gitlab.token_env", "looks like the token itself"},
+		{"bad env name", "pagerduty:\n  token_env: PD-TOKEN\n", 2, "pagerduty.token_env", "not an environment variable name"},
 		{"wrong type", "refresh: [1, 2]\n", 1, "", ""},
 	}
 	for _, c := range cases {
@@ -130,8 +132,14 @@ func TestTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.GitLab.TokenFile = f
-	if gl, _, _ = c.Tokens(); gl != "from-file" {
-		t.Fatalf("token_file: %q", gl)
+	if gl, _, _ = c.Tokens(); gl != "from-file" || len(c.Warnings) != 0 {
+		t.Fatalf("token_file: %q %v", gl, c.Warnings)
+	}
+	if err := os.Chmod(f, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Tokens(); err != nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "can be read by other users") {
+		t.Fatalf("a world-readable token file: %v %v", err, c.Warnings)
 	}
 }
 
