@@ -439,3 +439,36 @@ func TestWideAndHostileTitlesKeepColumnsAligned(t *testing.T) {
 		}
 	}
 }
+
+func TestRetryBackoffGrowsIsCappedAndHonoursRetryAfter(t *testing.T) {
+	f := &fakeBackend{err: map[model.SourceID]error{}, calls: map[model.SourceID]int{}}
+	m := newTestModel(t, f, 120, 40)
+	m.opts.FirstRetry = 5 * time.Second
+	var waits []time.Duration
+	for i := 0; i < 6; i++ {
+		m.scheduleRetry(model.SourcePages, errors.New("500"))
+		waits = append(waits, m.retry[model.SourcePages].next.Sub(testNow))
+	}
+	if waits[0] < 4*time.Second || waits[0] > 6*time.Second || waits[2] < 16*time.Second || waits[5] > 72*time.Second {
+		t.Fatalf("waits %v: want 5s doubling (±20%%) up to the 1m refresh", waits)
+	}
+	m.scheduleRetry(model.SourcePages, &model.RetryAfterError{Err: errors.New("429"), After: 3 * time.Minute})
+	r := m.retry[model.SourcePages]
+	if r.next.Sub(testNow) != 3*time.Minute || r.server.Sub(testNow) != 3*time.Minute {
+		t.Fatalf("Retry-After not honoured: %+v", r)
+	}
+	if m.due(model.SourcePages, true) || m.due(model.SourcePages, false) {
+		t.Fatal("a source may not be asked before its Retry-After, not even by r")
+	}
+	if cmd := m.refreshAll(true); cmd != nil {
+		if b, ok := cmd().(tea.BatchMsg); ok {
+			for _, c := range b {
+				if c != nil {
+					if msg, ok := c().(fetchedMsg); ok && msg.id == model.SourcePages {
+						t.Fatal("r asked a source inside its Retry-After")
+					}
+				}
+			}
+		}
+	}
+}
