@@ -113,9 +113,26 @@ func HumanPart(draft string) string {
 	return draft
 }
 
+// mdWriter writes the Markdown of a draft, line by line.
+type mdWriter struct{ strings.Builder }
+
+func (w *mdWriter) line(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+
+// section writes a heading and n items, or "None.".
+func (w *mdWriter) section(heading string, n int, item func(i int)) {
+	w.line("")
+	w.line("%s", heading)
+	w.line("")
+	if n == 0 {
+		w.line("None.")
+	}
+	for i := 0; i < n; i++ {
+		item(i)
+	}
+}
+
 func generated(f HandoffFacts) string {
-	var b strings.Builder
-	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	var w mdWriter
 	loc := f.Local
 	if loc == nil {
 		loc = time.UTC
@@ -124,20 +141,89 @@ func generated(f HandoffFacts) string {
 		return fmt.Sprintf("%s – %s UTC (%s – %s %s)", s.Start.UTC().Format("Mon 02 Jan 15:04"), s.End.UTC().Format("15:04"),
 			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), s.End.In(loc).Format("MST"))
 	}
-	w("# %s", HandoffTitle(f.Shift, f.Next))
-	w("")
-	w("- **Shift:** %s, %s", f.Shift.Region.Name, span(f.Shift))
-	w("- **Next shift:** %s, %s", f.Next.Region.Name, span(f.Next))
-	w("- **Outgoing:** %s", personRef(f.Outgoing))
-	w("- **Incoming:** %s", personRef(f.Incoming))
+	w.line("# %s", HandoffTitle(f.Shift, f.Next))
+	w.line("")
+	w.line("- **Shift:** %s, %s", f.Shift.Region.Name, span(f.Shift))
+	w.line("- **Next shift:** %s, %s", f.Next.Region.Name, span(f.Next))
+	w.line("- **Outgoing:** %s", personRef(f.Outgoing))
+	w.line("- **Incoming:** %s", personRef(f.Incoming))
 	for _, warn := range f.Warnings {
-		w("")
-		w("> **Incomplete:** %s", warn)
+		w.line("")
+		w.line("> **Incomplete:** %s", warn)
 	}
 
-	in := f.Shift
-	var opened, active, mitigated, resolved, lead []Incident
-	for _, i := range f.Incidents {
+	opened, active, mitigated, resolved, lead := classify(f.Incidents, f.Shift)
+	w.line("")
+	w.line("## Needs a new lead")
+	w.line("")
+	if len(lead) == 0 {
+		w.line("No S1/S2 incident is open.")
+	} else {
+		w.line("S1/S2 incidents still open: the incoming engineer takes the lead or names who does.")
+		w.line("")
+		for _, i := range lead {
+			w.line("- %s", incidentLine(i))
+		}
+	}
+	w.line("")
+	w.line("## Incidents")
+	for _, sec := range []struct {
+		title string
+		list  []Incident
+	}{{"Opened in this shift", opened}, {"Still active", active}, {"Mitigated", mitigated}, {"Resolved in this shift", resolved}} {
+		w.section(fmt.Sprintf("### %s (%d)", sec.title, len(sec.list)), len(sec.list), func(i int) { w.line("- %s", incidentLine(sec.list[i])) })
+	}
+
+	var running, upcoming []Change
+	for _, c := range f.Changes {
+		switch {
+		case c.Workflow == ChangeInProgress:
+			running = append(running, c)
+		case c.Workflow == ChangeScheduled && !c.Scheduled.IsZero() && c.Scheduled.Before(f.Next.End):
+			upcoming = append(upcoming, c)
+		}
+	}
+	SortChanges(running)
+	SortChanges(upcoming)
+	w.line("")
+	w.line("## Changes")
+	w.section(fmt.Sprintf("### In progress (%d)", len(running)), len(running), func(i int) { w.line("- %s", changeLine(running[i])) })
+	w.section(fmt.Sprintf("### Scheduled before the next handoff, %s UTC (%d)", f.Next.End.UTC().Format("Mon 15:04"), len(upcoming)), len(upcoming), func(i int) {
+		w.line("- %s, at %s UTC", changeLine(upcoming[i]), upcoming[i].Scheduled.UTC().Format("Mon 15:04"))
+	})
+
+	var ready []OncallIssue
+	for _, o := range f.Oncall {
+		if o.ReadyToHandoff {
+			ready = append(ready, o)
+		}
+	}
+	w.section(fmt.Sprintf("## Open ~oncall issues (%d)", len(f.Oncall)), len(f.Oncall), func(i int) {
+		w.line("- %s%s", link(f.Oncall[i].Issue), assigneeSuffix(f.Oncall[i].Issue))
+	})
+	w.section(fmt.Sprintf("## Ready to hand off (%d)", len(ready)), len(ready), func(i int) {
+		o := ready[i]
+		w.line("- %s", link(o.Issue))
+		n, ok := f.ReadyNotes[o.IssueRef]
+		if !ok {
+			w.line("  - no note yet: say where it was left off")
+			return
+		}
+		w.line("  - latest note, %s, %s UTC:", n.Author.Display(), n.CreatedAt.UTC().Format("Mon 15:04"))
+		for _, line := range strings.Split(strings.TrimSpace(n.Body), "\n") {
+			w.line("    > %s", line)
+		}
+	})
+	w.section(fmt.Sprintf("## Active pages (%d)", len(f.Pages)), len(f.Pages), func(i int) {
+		p := f.Pages[i]
+		w.line("- **%s** %s (%s, since %s UTC)", p.Status, mdLink(p.Title, p.URL), p.Service, p.CreatedAt.UTC().Format("Mon 15:04"))
+	})
+	return w.String()
+}
+
+// classify sorts the shift's incidents into what the handoff reports.
+func classify(incidents []Incident, in Shift) (opened, active, mitigated, resolved, lead []Incident) {
+	for _, i := range incidents {
 		closed := i.State == "closed"
 		if !i.CreatedAt.Before(in.Start) && i.CreatedAt.Before(in.End) {
 			opened = append(opened, i)
@@ -161,107 +247,7 @@ func generated(f HandoffFacts) string {
 	for _, l := range [][]Incident{opened, active, mitigated, resolved, lead} {
 		SortIncidents(l)
 	}
-	w("")
-	w("## Needs a new lead")
-	w("")
-	if len(lead) == 0 {
-		w("No S1/S2 incident is open.")
-	} else {
-		w("S1/S2 incidents still open: the incoming engineer takes the lead or names who does.")
-		w("")
-		for _, i := range lead {
-			w("- %s", incidentLine(i))
-		}
-	}
-	w("")
-	w("## Incidents")
-	for _, sec := range []struct {
-		title string
-		list  []Incident
-	}{{"Opened in this shift", opened}, {"Still active", active}, {"Mitigated", mitigated}, {"Resolved in this shift", resolved}} {
-		w("")
-		w("### %s (%d)", sec.title, len(sec.list))
-		w("")
-		if len(sec.list) == 0 {
-			w("None.")
-		}
-		for _, i := range sec.list {
-			w("- %s", incidentLine(i))
-		}
-	}
-
-	var running, upcoming []Change
-	for _, c := range f.Changes {
-		switch {
-		case c.Workflow == ChangeInProgress:
-			running = append(running, c)
-		case c.Workflow == ChangeScheduled && !c.Scheduled.IsZero() && c.Scheduled.Before(f.Next.End):
-			upcoming = append(upcoming, c)
-		}
-	}
-	SortChanges(running)
-	SortChanges(upcoming)
-	w("")
-	w("## Changes")
-	w("")
-	w("### In progress (%d)", len(running))
-	w("")
-	if len(running) == 0 {
-		w("None.")
-	}
-	for _, c := range running {
-		w("- %s", changeLine(c))
-	}
-	w("")
-	w("### Scheduled before the next handoff, %s UTC (%d)", f.Next.End.UTC().Format("Mon 15:04"), len(upcoming))
-	w("")
-	if len(upcoming) == 0 {
-		w("None.")
-	}
-	for _, c := range upcoming {
-		w("- %s, at %s UTC", changeLine(c), c.Scheduled.UTC().Format("Mon 15:04"))
-	}
-
-	var ready []OncallIssue
-	w("")
-	w("## Open ~oncall issues (%d)", len(f.Oncall))
-	w("")
-	if len(f.Oncall) == 0 {
-		w("None.")
-	}
-	for _, o := range f.Oncall {
-		w("- %s%s", link(o.Issue), assigneeSuffix(o.Issue))
-		if o.ReadyToHandoff {
-			ready = append(ready, o)
-		}
-	}
-	w("")
-	w("## Ready to hand off (%d)", len(ready))
-	w("")
-	if len(ready) == 0 {
-		w("None.")
-	}
-	for _, o := range ready {
-		w("- %s", link(o.Issue))
-		if n, ok := f.ReadyNotes[o.IssueRef]; ok {
-			w("  - latest note, %s, %s UTC:", n.Author.Display(), n.CreatedAt.UTC().Format("Mon 15:04"))
-			for _, line := range strings.Split(strings.TrimSpace(n.Body), "\n") {
-				w("    > %s", line)
-			}
-		} else {
-			w("  - no note yet: say where it was left off")
-		}
-	}
-	w("")
-	w("## Active pages (%d)", len(f.Pages))
-	w("")
-	if len(f.Pages) == 0 {
-		w("None.")
-	}
-	for _, p := range f.Pages {
-		w("- **%s** %s (%s, since %s UTC)", p.Status, mdLink(p.Title, p.URL), p.Service, p.CreatedAt.UTC().Format("Mon 15:04"))
-	}
-	return b.String()
+	return opened, active, mitigated, resolved, lead
 }
 
 func personRef(p *Person) string {

@@ -40,11 +40,7 @@ type demoOptions struct {
 // runDashboard runs the TUI against the configured services, or against the simulator when
 // demo is set; openHandoff starts it in the handoff editor.
 func runDashboard(g *globals, demo *demoOptions, openHandoff bool) error {
-	cfg, err := g.config()
-	if err != nil {
-		return err
-	}
-	clock, err := g.clock()
+	cfg, clock, err := g.load()
 	if err != nil {
 		return err
 	}

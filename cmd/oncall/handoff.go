@@ -31,11 +31,7 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
 			if print && publish != "" {
 				return usageError{fmt.Errorf("--print and --publish do not go together")}
 			}
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			clock, err := g.clock()
+			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}

@@ -51,12 +51,14 @@ func (g *globals) clock() (func() time.Time, error) {
 	return func() time.Time { return time.Now().Add(offset) }, nil
 }
 
-func (g *globals) config() (*config.Config, error) {
+// load reads the config and the clock every subcommand needs.
+func (g *globals) load() (*config.Config, func() time.Time, error) {
 	c, err := config.Load(g.configPath)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, nil, usageError{err}
 	}
-	return c, nil
+	clock, err := g.clock()
+	return c, clock, err
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {

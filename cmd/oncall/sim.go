@@ -20,11 +20,7 @@ func newSimCmd(g *globals, stdout io.Writer) *cobra.Command {
 		Short: "Run the GitLab and PagerDuty simulator alone, for curl, glab or another oncall",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			clock, err := g.clock()
+			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}

@@ -21,11 +21,7 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 		Short: "Print the dashboard's snapshot as text (or --json); exit 1 if any source failed",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			clock, err := g.clock()
+			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}
