@@ -15,8 +15,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/oncall-sre/oncall/model"
-	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
@@ -28,11 +28,7 @@ func simBackend(t *testing.T) *hub.Hub {
 	t.Helper()
 	opts := sim.DefaultOptions(testNow)
 	srv, _ := simtest.NewTestServer(t, opts, nil)
-	h, err := hub.New(hub.Config{
-		GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
-			ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
-		PagerDutyURL: srv.URL, PagerDutyToken: "pd-test", Rotation: opts.Rotation,
-	})
+	h, err := hub.New(hubtest.Config(srv.URL, opts))
 	if err != nil {
 		t.Fatal(err)
 	}

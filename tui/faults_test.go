@@ -9,8 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
-	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
@@ -84,11 +84,9 @@ func TestFaultMatrix(t *testing.T) {
 				now := time.Date(2026, 11, 23, 14, 30, 0, 0, time.UTC)
 				opts := sim.DefaultOptions(now)
 				srv, s := simtest.NewTestServer(t, opts, nil)
-				h, err := hub.New(hub.Config{
-					GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
-						ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
-					PagerDutyURL: srv.URL, PagerDutyToken: "pd-test", Rotation: opts.Rotation, Timeout: timeout,
-				})
+				cfg := hubtest.Config(srv.URL, opts)
+				cfg.Timeout = timeout
+				h, err := hub.New(cfg)
 				if err != nil {
 					t.Fatal(err)
 				}

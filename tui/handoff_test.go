@@ -13,6 +13,7 @@ import (
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/outbox"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
@@ -41,11 +42,9 @@ func handoffModel(t *testing.T, mw ...func(http.Handler) http.Handler) (*Model, 
 		wrap = mw[0]
 	}
 	srv, s := simtest.NewTestServer(t, opts, wrap)
-	h, err := hub.New(hub.Config{
-		GitLab: gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", Labels: opts.Labels,
-			ProductionProject: opts.ProductionProject, OncallProject: opts.OncallProject, HandoffProject: opts.HandoffProject},
-		PagerDutyURL: srv.URL, PagerDutyToken: "pd-test", Rotation: opts.Rotation, People: s.People(),
-	})
+	cfg := hubtest.Config(srv.URL, opts)
+	cfg.People = s.People()
+	h, err := hub.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
