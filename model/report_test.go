@@ -4,9 +4,13 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
 )
 
-func ev(label, action, when string) LabelEvent { return LabelEvent{Label: label, Action: action, At: at(when)} }
+func ev(label, action, when string) LabelEvent {
+	return LabelEvent{Label: label, Action: action, At: at(when)}
+}
 
 func hist(iid int64, sev Severity, created string, state, closed string, events ...LabelEvent) IncidentHistory {
 	h := IncidentHistory{Incident: Incident{Issue: Issue{IssueRef: IssueRef{IID: iid}, State: state, CreatedAt: at(created)},
@@ -122,5 +126,20 @@ func TestSummarise(t *testing.T) {
 	}
 	if got := summarise(nil); got != (Durations{}) {
 		t.Errorf("empty: %+v", got)
+	}
+}
+
+func TestReportMarkdownGolden(t *testing.T) {
+	golden.RequireEqual(t, []byte(ReportMarkdown(DefaultLabels().NewReport(reportCase()))))
+}
+
+func TestSparklineAndSpan(t *testing.T) {
+	if got := Sparkline([]int{0, 1, 4, 2, 8}); got != " ▁▄▂█" {
+		t.Errorf("sparkline %q", got)
+	}
+	for d, want := range map[time.Duration]string{26 * time.Hour: "1d 2h", 185 * time.Minute: "3h 05m", 12 * time.Minute: "12m", -90 * time.Minute: "-1h 30m", 40 * time.Second: "40s"} {
+		if got := Span(d, 1); got != want {
+			t.Errorf("Span(%s) = %q; want %q", d, got, want)
+		}
 	}
 }

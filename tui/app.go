@@ -41,7 +41,8 @@ const (
 	modeDetail
 	modeHelp
 	modeHandoff
-	modeQuit // asking whether to quit with an unpublished draft
+	modeQuit   // asking whether to quit with an unpublished draft
+	modeReport // the week's figures and the error budget
 )
 
 // Model is the root of the program.
@@ -73,6 +74,10 @@ type Model struct {
 	outbox   []model.WaitingPost // handoffs waiting to be published
 	flash    string              // a short message about the last action
 	flashAt  time.Time
+
+	report     *model.Report // the last 7 days, with the error budget
+	reportErr  error
+	reportBusy bool
 }
 
 // New builds the dashboard. Nothing is fetched until the program runs Init.
@@ -109,7 +114,7 @@ func New(opts Options) *Model {
 // Init starts the clock, the first refresh of every source and the refresh timer.
 // It also retries the outbox (handoffs left by an earlier run) and looks for a saved draft.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor, m.reportCmd(), reportTick()}
 	if m.opts.Drafts != nil {
 		k, _ := m.currentHandoff()
 		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))
@@ -168,6 +173,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.refreshAll(), refreshTick(m.opts.Refresh))
 	case fetchedMsg:
 		return m, m.applyFetch(msg)
+	case reportMsg:
+		m.reportBusy = false
+		m.reportErr = msg.err
+		if msg.err == nil {
+			r := msg.report
+			m.report = &r
+		}
+		return m, nil
+	case reportTickMsg:
+		return m, tea.Batch(m.reportCmd(), reportTick())
 	case cacheLoadedMsg:
 		m.applyCache(msg)
 		return m, nil
@@ -301,6 +316,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.mode = m.helpFrom
 		}
 		return nil
+	case modeReport:
+		switch {
+		case key.Matches(msg, k.Back, k.Reports):
+			m.mode = modeDashboard
+		case key.Matches(msg, k.Refresh):
+			return m.reportCmd()
+		case key.Matches(msg, k.Help):
+			m.mode, m.helpFrom = modeHelp, modeReport
+		}
+		return nil
 	case modeDetail:
 		switch {
 		case key.Matches(msg, k.Back):
@@ -321,6 +346,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode, m.helpFrom = modeHelp, modeDashboard
 	case key.Matches(msg, k.Refresh):
 		return m.refreshAll(true)
+	case key.Matches(msg, k.Reports):
+		m.mode = modeReport
+		if m.report == nil {
+			return m.reportCmd()
+		}
 	case key.Matches(msg, k.Handoff) && m.opts.Drafts != nil:
 		return m.openEditor()
 	case key.Matches(msg, k.Ack) && m.focus == paneHandoffs:

@@ -261,6 +261,10 @@ func (f *fakeBackend) NewHandoffPost(model.HandoffFacts, string, time.Time) mode
 	return model.HandoffPost{}
 }
 
+func (f *fakeBackend) Report(context.Context, model.Window, time.Time) (model.Report, error) {
+	return model.Report{}, errors.New("no report")
+}
+
 func (f *fakeBackend) Acknowledge(context.Context, model.IssueRef, time.Time) (model.Acknowledgement, error) {
 	return model.Acknowledgement{}, errors.New("no")
 }

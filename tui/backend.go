@@ -19,6 +19,7 @@ type Backend interface {
 	HandoffFacts(ctx context.Context, now time.Time) (model.HandoffFacts, error)
 	NewHandoffPost(f model.HandoffFacts, body string, now time.Time) model.HandoffPost
 	Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error)
+	Report(ctx context.Context, window model.Window, now time.Time) (model.Report, error)
 }
 
 // Drafts is the local side of the handoff: autosaved drafts and the outbox. Every call is

@@ -306,3 +306,27 @@ func TestStartsFromTheCacheWithNoNetwork(t *testing.T) {
 	}
 	_ = d
 }
+
+func TestReportsViewAndBudgetGauge(t *testing.T) {
+	m, _, _ := handoffModel(t)
+	press(t, m, "R")
+	if m.mode != modeReport {
+		t.Fatal("R did not open the reports")
+	}
+	out := screen(m)
+	for _, want := range []string{"Reports: the last 7 days", "incidents opened", "per day", "SEV  OPENED", "S1", "budget", "99.95% over 28 days", "burn rate"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("reports lack %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(strings.Split(out, "\n")[0], "budget ") {
+		t.Errorf("no budget gauge in the header: %q", strings.Split(out, "\n")[0])
+	}
+	if m.report.Budget.Burning != strings.Contains(out, "⚠ burn") {
+		t.Error("the gauge does not flag a budget that burns too fast")
+	}
+	press(t, m, "esc")
+	if m.mode != modeDashboard {
+		t.Fatal("esc did not leave the reports")
+	}
+}

@@ -28,6 +28,8 @@ func (m *Model) render() string {
 		body = m.editorView(m.width, bodyHeight)
 	case modeQuit:
 		body = m.quitView(bodyHeight)
+	case modeReport:
+		body = m.reportView(bodyHeight)
 	default:
 		body = m.dashboard(bodyHeight)
 	}
@@ -98,6 +100,9 @@ func (m *Model) header() []string {
 	}
 	local := now.In(m.opts.Local)
 	clock := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04:05")+" UTC") + st.Muted.Render(" · "+local.Format("15:04 MST"))
+	if g := m.budgetGauge(); g != "" {
+		clock = g + "  " + clock
+	}
 	lines := []string{spread(name, clock, w)}
 
 	cur := m.opts.Rotation.ShiftAt(now)
@@ -375,8 +380,10 @@ func (m *Model) footer() string {
 		hints = []hint{{"esc", "leave"}, {"ctrl+x", "publish"}, {"ctrl+s", "save"}, {"ctrl+r", "regenerate"}, {"ctrl+o", "preview"}, {"ctrl+e", "$EDITOR"}}
 	case modeQuit:
 		hints = []hint{{"y", "quit"}, {"n", "stay"}}
+	case modeReport:
+		hints = []hint{{"esc", "back"}, {"r", "recompute"}, {"?", "help"}, {"q", "quit"}}
 	default:
-		hints = []hint{{"?", "help"}, {"q", "quit"}, {"h", "handoff"}, {"enter", "open"}, {"tab", "pane"}, {"j/k", "move"}, {"r", "refresh"}}
+		hints = []hint{{"?", "help"}, {"q", "quit"}, {"h", "handoff"}, {"enter", "open"}, {"R", "reports"}, {"tab", "pane"}, {"j/k", "move"}, {"r", "refresh"}}
 	}
 	right := m.healthText()
 	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < 8*time.Second {

@@ -83,7 +83,7 @@ Run "oncall demo" to try it on the embedded simulator, no account needed.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configPath, "config", "", "config file (default $ONCALL_CONFIG or $XDG_CONFIG_HOME/oncall/config.yaml)")
 	pf.StringVar(&g.now, "now", "", "pretend it is this instant (RFC 3339), for demos and looking back at a shift")
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout), newHandoffCmd(g, stdout))
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout), newHandoffCmd(g, stdout), newReportCmd(g, stdout))
 	return root
 }
 

@@ -187,3 +187,31 @@ func TestHandoffPrintAndPublish(t *testing.T) {
 		}
 	}
 }
+
+func TestReportCommand(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
+	cfg := writeConfig(t, srv.URL)
+	at := simNow.Format(time.RFC3339)
+	code, out, errs := oncall("report", "--since", "7d", "--config", cfg, "--now", at)
+	if code != 0 || !strings.Contains(out, "# Incident report 2026-11-16 14:30 – 2026-11-23 14:30 UTC") || !strings.Contains(out, "## Error budget") {
+		t.Fatalf("exit %d %s\n%s", code, errs, out)
+	}
+	code, out, _ = oncall("report", "--json", "--from", "2026-11-01", "--to", "2026-11-23", "--config", cfg, "--now", at)
+	var r struct {
+		Window struct{ From, To time.Time } `json:"window"`
+		Budget struct {
+			Allowed int64 `json:"allowed"`
+		} `json:"budget"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Window.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || r.Budget.Allowed != int64(1209600*time.Millisecond) {
+		t.Fatalf("--json: exit %d %+v", code, r)
+	}
+	if code, out, _ = oncall("report", "--shift", "--config", cfg, "--now", at); code != 0 || !strings.Contains(out, "2026-11-23 04:00 – 2026-11-23 14:30") {
+		t.Fatalf("--shift: %d\n%s", code, out)
+	}
+	for _, bad := range [][]string{{"--since", "a week"}, {"--since", "7d", "--shift"}, {"--from", "yesterday"}, {"--from", "2026-11-23", "--to", "2026-11-01"}} {
+		if code, _, errs := oncall(append([]string{"report", "--config", cfg}, bad...)...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d %q", bad, code, errs)
+		}
+	}
+}

@@ -37,6 +37,7 @@ func newHub(cfg *config.Config, glURL, pdURL, glToken, pdToken string) (*hub.Hub
 		Rotation:     cfg.Rotation,
 		Timeout:      cfg.Timeout,
 		People:       cfg.People,
+		Budget:       cfg.Budget,
 		Confidential: cfg.Handoff.Confidential,
 		HTTPClient: &http.Client{Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,

@@ -225,3 +225,39 @@ func TestHostileTextIsCleaned(t *testing.T) {
 		t.Fatalf("title %q author %q", is[0].Title, is[0].Author.Name)
 	}
 }
+
+func TestReportDataReadsLabelEventsOverPages(t *testing.T) {
+	var counter countPages
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), counter.wrap)
+	src := newSource(t, srv.URL, 3)
+	d, err := src.ReportData(context.Background(), now.Add(-28*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, withEvents := 0, 0
+	for _, h := range d.Incidents {
+		if h.State == "closed" {
+			closed++
+		}
+		if len(h.Events) > 0 {
+			withEvents++
+		}
+		for i := 1; i < len(h.Events); i++ {
+			if h.Events[i].At.Before(h.Events[i-1].At) {
+				t.Fatalf("events of #%d not oldest first", h.IID)
+			}
+		}
+	}
+	if closed == 0 || withEvents != len(d.Incidents) {
+		t.Fatalf("%d incidents, %d closed, %d with label events", len(d.Incidents), closed, withEvents)
+	}
+	l := model.DefaultLabels()
+	for _, h := range d.Incidents {
+		if h.Status == model.StatusMitigated && l.MitigatedAt(h).IsZero() {
+			t.Errorf("#%d is labelled mitigated but no mitigation time was read from its events", h.IID)
+		}
+	}
+	if len(d.Changes) == 0 || len(d.Oncall) == 0 {
+		t.Fatalf("%d changes, %d on-call issues", len(d.Changes), len(d.Oncall))
+	}
+}

@@ -24,12 +24,13 @@ type Config struct {
 	PagerDutyURL   string
 	PagerDutyToken string
 	Rotation       model.Rotation
-	Timeout        time.Duration     // deadline of one source's refresh; default 10s
-	Handoffs       int               // how many recent handoffs to list; default 20
-	Notes          int               // how many notes the detail view shows; default 20
-	HTTPClient     *http.Client      // shared by both clients; optional
-	People         map[string]string // PagerDuty email -> GitLab username, for handoff assignees
-	Confidential   bool              // publish handoffs as confidential issues
+	Timeout        time.Duration      // deadline of one source's refresh; default 10s
+	Handoffs       int                // how many recent handoffs to list; default 20
+	Notes          int                // how many notes the detail view shows; default 20
+	HTTPClient     *http.Client       // shared by both clients; optional
+	People         map[string]string  // PagerDuty email -> GitLab username, for handoff assignees
+	Confidential   bool               // publish handoffs as confidential issues
+	Budget         model.BudgetPolicy // how the error budget is counted; default the handbook's
 }
 
 // Hub refreshes sources. It is safe for concurrent use.
@@ -49,6 +50,9 @@ func New(cfg Config) (*Hub, error) {
 	}
 	if cfg.Notes <= 0 {
 		cfg.Notes = 20
+	}
+	if cfg.Budget.Window <= 0 {
+		cfg.Budget = model.DefaultBudgetPolicy()
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}

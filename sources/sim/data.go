@@ -42,6 +42,15 @@ type issue struct {
 	confidential bool
 	incident     bool
 	notes        []*note
+	events       []*labelEvent
+}
+
+type labelEvent struct {
+	id     int64
+	label  string
+	action string // add, remove
+	at     time.Time
+	user   *person
 }
 
 type note struct {
@@ -182,19 +191,41 @@ func (s *Sim) generate() {
 		title    string
 		extra    []string
 		closedAt time.Duration // >0: closed this long ago
+		ttm, ttr time.Duration // to mitigate and to resolve; 0: typical of the severity
 	}
 	incidents := []inc{
-		{47 * time.Minute, 2, "Active", "Web", "Elevated 5xx error rate on the web fleet in us-east1-d", []string{L.BlocksDeployments}, 0},
-		{3*time.Hour + 10*time.Minute, 3, "Active", "Sidekiq", "Sidekiq urgent-other queue backlog above 10k jobs", nil, 0},
-		{9 * time.Hour, 1, "Mitigated", "Patroni", "Replication lag over 5 minutes on patroni-main-v16-03, writes failing over", []string{L.BlocksDeployments, L.DataLoss}, 0},
-		{65 * time.Minute, 4, "Active", "Renovate", "Renovate bot failing to open merge requests on gitlab-org projects", nil, 0},
-		{20 * time.Hour, 3, "Mitigated", "Container Registry", "Container registry: elevated 503s on image pulls in us-east1-c", nil, 0},
-		{30 * time.Hour, 2, "Resolved", "CI Runners", "CI jobs stuck in pending on saas-linux-small-amd64 runners", []string{"RootCause::Saturation"}, 0},
-		{2*24*time.Hour + 3*time.Hour, 4, "Resolved", "Customers Portal", "Intermittent 502s on customers.gitlab.com checkout", nil, 0},
-		{6 * time.Hour, 3, "Active", "Gitaly", "Gitaly file-cny-01 CPU saturation during repository housekeeping", nil, 0},
-		{26 * time.Hour, 2, "Resolved", "Redis", "Redis cache evictions causing elevated latency on API requests", []string{"RootCause::Config-Change"}, 4 * time.Hour},
-		{50 * time.Hour, 3, "Resolved", "Pages", "GitLab Pages custom domains serving expired certificates", []string{"Near Miss"}, 30 * time.Hour},
-		{4 * 24 * time.Hour, 1, "Resolved", "Web", "GitLab.com unavailable for 14 minutes after load balancer config rollout", []string{"RootCause::Config-Change"}, 3 * 24 * time.Hour},
+		{47 * time.Minute, 2, "Active", "Web", "Elevated 5xx error rate on the web fleet in us-east1-d", []string{L.BlocksDeployments}, 0, 0, 0},
+		{3*time.Hour + 10*time.Minute, 3, "Active", "Sidekiq", "Sidekiq urgent-other queue backlog above 10k jobs", nil, 0, 0, 0},
+		{9 * time.Hour, 1, "Mitigated", "Patroni", "Replication lag over 5 minutes on patroni-main-v16-03, writes failing over", []string{L.BlocksDeployments, L.DataLoss}, 0, 0, 0},
+		{65 * time.Minute, 4, "Active", "Renovate", "Renovate bot failing to open merge requests on gitlab-org projects", nil, 0, 0, 0},
+		{20 * time.Hour, 3, "Mitigated", "Container Registry", "Container registry: elevated 503s on image pulls in us-east1-c", nil, 0, 0, 0},
+		{30 * time.Hour, 2, "Resolved", "CI Runners", "CI jobs stuck in pending on saas-linux-small-amd64 runners", []string{"RootCause::Saturation"}, 0, 0, 0},
+		{2*24*time.Hour + 3*time.Hour, 4, "Resolved", "Customers Portal", "Intermittent 502s on customers.gitlab.com checkout", nil, 0, 0, 0},
+		{6 * time.Hour, 3, "Active", "Gitaly", "Gitaly file-cny-01 CPU saturation during repository housekeeping", nil, 0, 0, 0},
+		{26 * time.Hour, 2, "Resolved", "Redis", "Redis cache evictions causing elevated latency on API requests", []string{"RootCause::Config-Change"}, 4 * time.Hour, 0, 0},
+		{50 * time.Hour, 3, "Resolved", "Pages", "GitLab Pages custom domains serving expired certificates", []string{"Near Miss"}, 30 * time.Hour, 0, 0},
+		{4 * 24 * time.Hour, 1, "Resolved", "Web", "GitLab.com unavailable for 14 minutes after load balancer config rollout", []string{"RootCause::Config-Change"}, 3 * 24 * time.Hour, 14 * time.Minute, 0},
+	}
+	// Closed incidents of the past four weeks, for reports and the error budget.
+	history := []struct {
+		daysAgo  float64
+		sev      int
+		service  string
+		title    string
+		ttm, ttr time.Duration
+	}{
+		{5.2, 2, "Web", "Elevated latency on the API fleet after a Rails deploy", 40 * time.Minute, 3 * time.Hour},
+		{6.5, 3, "Sidekiq", "Sidekiq memory-bound queue saturated by a runaway export job", 90 * time.Minute, 6 * time.Hour},
+		{8.1, 4, "Pages", "Pages deploys delayed by up to 20 minutes", 4 * time.Hour, 10 * time.Hour},
+		{10.3, 1, "Patroni", "Primary database failover left the API read-only", 25 * time.Minute, 2 * time.Hour},
+		{13.7, 3, "CI Runners", "Shared runners: jobs failing with 'no space left on device'", 2 * time.Hour, 8 * time.Hour},
+		{17.2, 2, "Container Registry", "Container registry 500s after a storage driver change", 55 * time.Minute, 4 * time.Hour},
+		{21.9, 4, "Customers Portal", "Invoice PDFs not generated", 6 * time.Hour, 26 * time.Hour},
+		{26.4, 3, "Gitaly", "Slow git clones from the gitaly-cny shard", 3 * time.Hour, 9 * time.Hour},
+	}
+	for _, h := range history {
+		incidents = append(incidents, inc{ago: time.Duration(h.daysAgo * float64(24*time.Hour)), sev: h.sev, status: "Resolved", service: h.service,
+			title: h.title, closedAt: time.Duration(h.daysAgo*float64(24*time.Hour)) - h.ttr - time.Hour, ttm: h.ttm, ttr: h.ttr})
 	}
 	for i, in := range incidents {
 		labels := []string{L.Incident, L.Severity + fmt.Sprint(in.sev), L.IncidentStatus + in.status, L.Service + in.service}
@@ -206,12 +237,21 @@ func (s *Sim) generate() {
 		desc := incidentBody(in.title, in.status, in.service, now.Add(-in.ago))
 		is := s.add(prod, in.ago, date(in.ago)+": "+in.title, desc, labels, pick("reporter"+in.title), lead)
 		is.incident = true
+		ttm, ttr := s.incidentTimes(in.sev, in.ago, in.ttm, in.ttr)
 		s.addNote(is, in.ago-2*time.Minute, lead, "I am taking the EOC role for this incident. Paging IMOC for "+fmt.Sprintf("S%d", in.sev)+".", false)
+		for _, l := range []string{L.Incident, L.Severity + fmt.Sprint(in.sev), L.Service + in.service, L.IncidentStatus + "Active"} {
+			s.labelEvent(is, l, "add", is.created, lead)
+		}
 		if in.status != "Active" {
-			s.addNote(is, in.ago/2, lead, "Mitigation in place; monitoring error rates. Keeping the incident open for the review.", false)
-			s.addNote(is, in.ago/2-time.Minute, lead, fmt.Sprintf("added ~\"%s%s\" label", L.IncidentStatus, in.status), true)
+			s.addNote(is, in.ago-ttm, lead, "Mitigation in place; monitoring error rates. Keeping the incident open for the review.", false)
+			s.labelEvent(is, L.IncidentStatus+"Active", "remove", is.created.Add(ttm), lead)
+			s.labelEvent(is, L.IncidentStatus+"Mitigated", "add", is.created.Add(ttm), lead)
 		} else {
 			s.addNote(is, in.ago/3, pick("ic"+in.title), "Current status: still investigating. Dashboards: https://dashboards.gitlab.net/d/general-service", false)
+		}
+		if in.status == "Resolved" {
+			s.labelEvent(is, L.IncidentStatus+"Mitigated", "remove", is.created.Add(ttr), lead)
+			s.labelEvent(is, L.IncidentStatus+"Resolved", "add", is.created.Add(ttr), lead)
 		}
 		if in.closedAt > 0 {
 			is.close(now.Add(-in.closedAt))
@@ -308,6 +348,24 @@ func (s *Sim) generate() {
 		s.pages[i].id = fmt.Sprintf("Q%07X", s.hash("page", i)%0xFFFFFFF)
 		s.pages[i].key = fmt.Sprintf("%032x", s.hash("key", i))
 	}
+}
+
+// incidentTimes are an incident's times to mitigate and to resolve: typical of its severity
+// unless given, and always before now for an incident opened ago.
+func (s *Sim) incidentTimes(sev int, ago, ttm, ttr time.Duration) (time.Duration, time.Duration) {
+	typical := map[int]time.Duration{1: 35 * time.Minute, 2: 50 * time.Minute, 3: 2 * time.Hour, 4: 5 * time.Hour}
+	if ttm == 0 {
+		ttm = typical[sev]
+	}
+	if ttr == 0 {
+		ttr = 3 * ttm
+	}
+	return min(ttm, ago/3), min(ttr, ago*2/3)
+}
+
+// labelEvent records a resource label event.
+func (s *Sim) labelEvent(is *issue, label, action string, at time.Time, who *person) {
+	is.events = append(is.events, &labelEvent{id: s.id(), label: label, action: action, at: at, user: who})
 }
 
 func sortedLabels(in []string) []string {

@@ -59,6 +59,8 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 			s.listNotes(w, r, p, is)
 		case len(parts) == 5 && parts[4] == "notes" && r.Method == http.MethodPost:
 			s.createNote(w, r, p, is)
+		case len(parts) == 5 && parts[4] == "resource_label_events" && r.Method == http.MethodGet:
+			s.listLabelEvents(w, r, is)
 		default:
 			writeGLError(w, http.StatusNotFound, "404 Not Found")
 		}
@@ -329,6 +331,23 @@ func (s *Sim) listNotes(w http.ResponseWriter, r *http.Request, p *project, is *
 	out := make([]map[string]any, 0, page.hi-page.lo)
 	for _, n := range notes[page.lo:page.hi] {
 		out = append(out, s.glNote(p, is, n))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listLabelEvents answers GET .../issues/:iid/resource_label_events, oldest first.
+func (s *Sim) listLabelEvents(w http.ResponseWriter, r *http.Request, is *issue) {
+	page, ok := paginate(w, r, len(is.events))
+	if !ok {
+		return
+	}
+	out := make([]map[string]any, 0, page.hi-page.lo)
+	for _, e := range is.events[page.lo:page.hi] {
+		out = append(out, map[string]any{
+			"id": e.id, "user": s.glUser(e.user), "created_at": glTime(e.at), "resource_type": "Issue",
+			"resource_id": is.id, "action": e.action,
+			"label": map[string]any{"id": 1000 + s.hash(e.label)%9000, "name": e.label, "color": "#D9534F", "description": nil},
+		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

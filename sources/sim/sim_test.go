@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,31 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+func TestLabelEventsHaveTheRealShape(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), nil)
+	base := srv.URL + "/api/v4/projects/" + url.PathEscape("gitlab-com/gl-infra/production")
+	_, body := get(t, base+"/issues?labels=incident&state=opened&per_page=1", "Private-Token", "x")
+	var issues []map[string]any
+	_ = json.Unmarshal(body, &issues)
+	iid := int(issues[0]["iid"].(float64))
+	resp, body := get(t, base+"/issues/"+strconv.Itoa(iid)+"/resource_label_events", "Private-Token", "x")
+	if resp.StatusCode != 200 || resp.Header.Get("X-Total") == "" {
+		t.Fatalf("%d %v", resp.StatusCode, resp.Header)
+	}
+	var events []map[string]any
+	if err := json.Unmarshal(body, &events); err != nil || len(events) == 0 {
+		t.Fatalf("%v %s", err, body)
+	}
+	e := events[0]
+	for field, kind := range map[string]string{"id": "float64", "action": "string", "created_at": "string", "resource_type": "string",
+		"resource_id": "float64", "user": "map[string]interface {}", "label": "map[string]interface {}"} {
+		if got := typeName(e[field]); got != kind {
+			t.Errorf("field %s is %s; GitLab sends %s", field, got, kind)
+		}
+	}
+	if e["resource_type"] != "Issue" || (e["action"] != "add" && e["action"] != "remove") {
+		t.Errorf("event %v", e)
+	}
 }

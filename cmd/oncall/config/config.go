@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +36,15 @@ type File struct {
 	Timeout   string            `yaml:"timeout"`
 	Theme     string            `yaml:"theme"`
 	Handoff   HandoffFile       `yaml:"handoff"`
+	Budget    BudgetFile        `yaml:"budget"`
 	People    map[string]string `yaml:"people"` // PagerDuty email -> GitLab username
+}
+
+type BudgetFile struct {
+	Target     float64 `yaml:"target"`     // availability in percent
+	Window     string  `yaml:"window"`     // e.g. 28d
+	Severities []int   `yaml:"severities"` // which incidents consume the budget
+	Until      string  `yaml:"until"`      // mitigated or resolved
 }
 
 type HandoffFile struct {
@@ -81,6 +90,7 @@ func Defaults() File {
 			{Region: "AMER", Start: "16:00", End: "04:00", Schedule: "PAMER01"},
 		},
 		Labels:  model.DefaultLabels(),
+		Budget:  BudgetFile{Target: 99.95, Window: "28d", Severities: []int{1, 2}, Until: "mitigated"},
 		Refresh: "60s",
 		Timeout: "10s",
 		Theme:   "auto",
@@ -99,6 +109,7 @@ type Config struct {
 	Theme     string
 	Handoff   HandoffFile
 	People    map[string]string
+	Budget    model.BudgetPolicy
 	Warnings  []string // not errors, but worth saying (printed at start)
 }
 
@@ -249,6 +260,9 @@ func check(f File) (*Config, error) {
 	if c.Timeout, err = duration("timeout", f.Timeout); err != nil {
 		return nil, err
 	}
+	if c.Budget, err = budget(f.Budget); err != nil {
+		return nil, err
+	}
 	for key, v := range map[string]string{"gitlab.token_env": f.GitLab.TokenEnv, "pagerduty.token_env": f.PagerDuty.TokenEnv} {
 		if err := checkEnvName(key, v); err != nil {
 			return nil, err
@@ -310,11 +324,52 @@ func check(f File) (*Config, error) {
 }
 
 func duration(key, v string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(v))
+	d, err := ParseDuration(v)
 	if err != nil || d <= 0 {
-		return 0, &Error{Key: key, Msg: fmt.Sprintf("%q is not a duration; write e.g. 60s, 2m or 1m30s", v)}
+		return 0, &Error{Key: key, Msg: fmt.Sprintf("%q is not a duration; write e.g. 60s, 2m, 1m30s or 28d", v)}
 	}
 	return d, nil
+}
+
+// ParseDuration reads Go durations and whole days: "90s", "2h30m", "7d", "28d".
+func ParseDuration(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q is not a number of days", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
+
+func budget(f BudgetFile) (model.BudgetPolicy, error) {
+	p := model.BudgetPolicy{Target: f.Target}
+	if f.Target <= 0 || f.Target >= 100 {
+		return p, &Error{Key: "budget.target", Msg: fmt.Sprintf("%v is not an availability target; give a percentage below 100, e.g. 99.95", f.Target)}
+	}
+	var err error
+	if p.Window, err = duration("budget.window", f.Window); err != nil {
+		return p, err
+	}
+	if len(f.Severities) == 0 {
+		return p, &Error{Key: "budget.severities", Msg: "is empty; list the severities that consume the budget, e.g. [1, 2]"}
+	}
+	for _, s := range f.Severities {
+		if s < 1 || s > 4 {
+			return p, &Error{Key: "budget.severities", Msg: fmt.Sprintf("%d is not a severity (1..4)", s)}
+		}
+		p.Severities = append(p.Severities, model.Severity(s))
+	}
+	switch f.Until {
+	case "mitigated":
+	case "resolved":
+		p.UntilResolved = true
+	default:
+		return p, &Error{Key: "budget.until", Msg: fmt.Sprintf("%q: count impact until mitigated or until resolved", f.Until)}
+	}
+	return p, nil
 }
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -35,6 +35,9 @@ func TestParseGood(t *testing.T) {
 	if len(c.Rotation) != 3 || c.Rotation[0].Name != "APAC" || c.Rotation[0].Start != 23*60 {
 		t.Errorf("rotation %+v", c.Rotation)
 	}
+	if c.Budget.Window != 28*24*time.Hour || c.Budget.Target != 99.95 || len(c.Budget.Severities) != 2 || c.Budget.UntilResolved {
+		t.Errorf("budget defaults %+v", c.Budget)
+	}
 	if c.Refresh != 30*time.Second || c.Timeout != 10*time.Second {
 		t.Errorf("refresh %s timeout %s", c.Refresh, c.Timeout)
 	}
@@ -86,6 +89,10 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 		{"empty project", "gitlab:\n  oncall_project: \"\"\n", 2, "gitlab.oncall_project", "is empty"},
 		{"syntax", "gitlab: [\n", 1, "", ""},
 		{"token in the config", "gitlab:\n  token_env: glpat-AbCdEf0123456789xyz\n", 2, "gitlab.token_env", "looks like the token itself"},
+		{"budget target", "budget:\n  target: 100\n", 2, "budget.target", "not an availability target"},
+		{"budget window", "budget:\n  window: a month\n", 2, "budget.window", "not a duration"},
+		{"budget severities", "budget:\n  severities: [1, 7]\n", 2, "budget.severities", "7 is not a severity"},
+		{"budget until", "budget:\n  until: closed\n", 2, "budget.until", "until mitigated or until resolved"},
 		{"bad env name", "pagerduty:\n  token_env: PD-TOKEN\n", 2, "pagerduty.token_env", "not an environment variable name"},
 		{"wrong type", "refresh: [1, 2]\n", 1, "", ""},
 	}

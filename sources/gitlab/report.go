@@ -1,0 +1,100 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/guard"
+)
+
+// ReportData is what a report reads from GitLab for the time since a given instant.
+type ReportData struct {
+	Incidents []model.IncidentHistory
+	Changes   []model.Change
+	Oncall    []model.OncallIssue
+}
+
+// ReportData reads every incident, change and ~oncall issue touched since since (open or
+// closed), plus the open incidents, and each incident's label events.
+func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData, err error) {
+	defer guard.Recover("gitlab", &err)
+	var touched, open, changes, oncall []*gl.Issue
+	g, gctx := errgroup.WithContext(ctx)
+	lists := []struct {
+		dst          *[]*gl.Issue
+		project      string
+		label, state string
+		since        *time.Time
+	}{
+		{&touched, s.cfg.ProductionProject, s.cfg.Labels.Incident, "", &since},
+		{&open, s.cfg.ProductionProject, s.cfg.Labels.Incident, "opened", nil},
+		{&changes, s.cfg.ProductionProject, s.cfg.Labels.Change, "", &since},
+		{&oncall, s.cfg.OncallProject, s.cfg.Labels.Oncall, "", &since},
+	}
+	for _, l := range lists {
+		guard.Go(g, "gitlab", func() (err error) {
+			*l.dst, err = s.list(gctx, l.project, l.label, l.state, l.since)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return d, err
+	}
+	seen := map[int64]bool{}
+	for _, is := range append(touched, open...) {
+		if !seen[is.ID] {
+			seen[is.ID] = true
+			d.Incidents = append(d.Incidents, model.IncidentHistory{Incident: s.cfg.Labels.NewIncident(toIssue(s.cfg.ProductionProject, is))})
+		}
+	}
+	if err := s.withLabelEvents(ctx, d.Incidents); err != nil {
+		return d, err
+	}
+	for _, is := range changes {
+		d.Changes = append(d.Changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), is.Description, dueDate(is)))
+	}
+	for _, is := range oncall {
+		d.Oncall = append(d.Oncall, s.cfg.Labels.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))
+	}
+	return d, nil
+}
+
+// withLabelEvents reads each incident's label events (all pages), a few incidents at a time.
+func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.cfg.Parallel)
+	var mu sync.Mutex
+	for i := range hs {
+		guard.Go(g, "gitlab", func() error {
+			ref := hs[i].IssueRef
+			var events []model.LabelEvent
+			opt := &gl.ListLabelEventsOptions{ListOptions: gl.ListOptions{PerPage: 100, Page: 1}}
+			for {
+				page, resp, err := s.c.ResourceLabelEvents.ListIssueLabelEvents(ref.Project, ref.IID, opt, gl.WithContext(gctx))
+				if err != nil {
+					return describe(fmt.Sprintf("label events of #%d", ref.IID), ref.Project, err)
+				}
+				for _, e := range page {
+					events = append(events, model.LabelEvent{Label: model.CleanLine(e.Label.Name), Action: e.Action, At: deref(e.CreatedAt)})
+				}
+				if resp.NextPage == 0 {
+					break
+				}
+				opt.Page = resp.NextPage
+			}
+			sort.SliceStable(events, func(a, b int) bool { return events[a].At.Before(events[b].At) })
+			mu.Lock()
+			hs[i].Events = events
+			mu.Unlock()
+			return nil
+		})
+	}
+	return g.Wait()
+}
