@@ -80,6 +80,22 @@ func sourceShort(id model.SourceID) string {
 	return string(id)
 }
 
+// showHealthLine: on a short screen the health line is left out while every source is
+// fresh (the footer's "updated" says so); it comes back as soon as one is not.
+func (m *Model) showHealthLine() bool {
+	if m.height >= 30 {
+		return true
+	}
+	now := m.opts.Clock()
+	for _, id := range m.opts.Backend.Sources() {
+		h := m.snap.Health[id]
+		if h.Failing() || h.LastSuccess.IsZero() || m.fromCache[id] || now.Sub(h.LastSuccess) > 2*m.opts.Refresh {
+			return true
+		}
+	}
+	return false
+}
+
 // healthLine shows each source as fresh (✓), stale (◷ with its age) or failing (✗ with the
 // reason and the next retry).
 func (m *Model) healthLine() string {

@@ -45,7 +45,10 @@ func (m *Model) render() string {
 // and a banner line
 // when there is something to say about the handoff.
 func (m *Model) headerHeight() int {
-	h := 3 + len(m.opts.Rotation)
+	h := 2 + len(m.opts.Rotation)
+	if m.showHealthLine() {
+		h++
+	}
 	if m.banner() != "" && m.mode != modeHandoff {
 		h++
 	}
@@ -142,7 +145,10 @@ func (m *Model) header() []string {
 	}
 	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
 		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(countdown(h.At.Sub(now)))
-	lines = append(lines, spread(handoff, m.pagesText(), w), m.healthLine())
+	lines = append(lines, spread(handoff, m.pagesText(), w))
+	if m.showHealthLine() {
+		lines = append(lines, m.healthLine())
+	}
 	return lines
 }
 
