@@ -126,11 +126,16 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // refreshAll asks every source that is not busy, nor waiting out a backoff, for fresh data.
-// Asked by the user (r), only the server's Retry-After holds a source back.
-func (m *Model) refreshAll(byUser ...bool) tea.Cmd {
+func (m *Model) refreshAll() tea.Cmd { return m.refresh(false) }
+
+// refreshNow is r: the user's ask skips the backoff; only the server's Retry-After holds a
+// source back.
+func (m *Model) refreshNow() tea.Cmd { return m.refresh(true) }
+
+func (m *Model) refresh(byUser bool) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, id := range m.opts.Backend.Sources() {
-		if m.due(id, len(byUser) > 0 && byUser[0]) {
+		if m.due(id, byUser) {
 			cmds = append(cmds, m.refreshSource(id))
 		}
 	}
@@ -345,7 +350,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.mode, m.helpFrom = modeHelp, modeDashboard
 	case key.Matches(msg, k.Refresh):
-		return m.refreshAll(true)
+		return m.refreshNow()
 	case key.Matches(msg, k.Reports):
 		m.mode = modeReport
 		if m.report == nil {

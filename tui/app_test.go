@@ -460,7 +460,7 @@ func TestRetryBackoffGrowsIsCappedAndHonoursRetryAfter(t *testing.T) {
 	if m.due(model.SourcePages, true) || m.due(model.SourcePages, false) {
 		t.Fatal("a source may not be asked before its Retry-After, not even by r")
 	}
-	if cmd := m.refreshAll(true); cmd != nil {
+	if cmd := m.refreshNow(); cmd != nil {
 		if b, ok := cmd().(tea.BatchMsg); ok {
 			for _, c := range b {
 				if c != nil {

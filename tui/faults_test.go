@@ -108,7 +108,7 @@ func TestFaultMatrix(t *testing.T) {
 				}
 				s.SetFault(name, fault)
 				clock = clock.Add(time.Minute)
-				settle(m, m.refreshAll(true))
+				settle(m, m.refreshNow())
 				out := screen(m)
 				hl := m.snap.Health[id]
 				if f.fails == "" {
