@@ -103,7 +103,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "oncall:", err)
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "oncall:", line)
+		}
 		return exitBadInput
 	}
 	fmt.Fprintln(stderr, "oncall:", err)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -196,12 +197,15 @@ func Parse(path string, data []byte) (c *Config, err error) {
 		}
 	}
 	c, err = check(f)
-	if err != nil {
-		var ce *Error
-		if errors.As(err, &ce) {
-			ce.Path = name
-			ce.Line = lineOf(doc, ce.Key)
+	var errs Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			e.Path, e.Line = name, lineOf(doc, e.Key)
 		}
+		sort.SliceStable(errs, func(a, b int) bool { return errs[a].Line < errs[b].Line })
+		return nil, errs
+	}
+	if err != nil {
 		return nil, err
 	}
 	c.Path = path
@@ -244,43 +248,44 @@ func lineOf(doc *ast.File, key string) int {
 }
 
 func check(f File) (*Config, error) {
+	var errs Errors
+	bad := func(err error) {
+		var ce *Error
+		switch {
+		case err == nil:
+		case errors.As(err, &ce):
+			errs = append(errs, ce)
+		default:
+			errs = append(errs, &Error{Msg: err.Error()})
+		}
+	}
 	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme, Handoff: f.Handoff, People: f.People}
 	for email, username := range f.People {
 		if !strings.Contains(email, "@") || strings.TrimSpace(username) == "" || strings.ContainsAny(username, " @") {
-			return nil, &Error{Key: "people." + email, Msg: fmt.Sprintf("want a PagerDuty email mapped to a GitLab username (without @), got %q: %q", email, username)}
+			bad(&Error{Key: "people." + email, Msg: fmt.Sprintf("want a PagerDuty email mapped to a GitLab username (without @), got %q: %q", email, username)})
 		}
 	}
 	var err error
-	if c.Refresh, err = duration("refresh", f.Refresh); err != nil {
-		return nil, err
+	c.Refresh, err = duration("refresh", f.Refresh)
+	bad(err)
+	if err == nil && c.Refresh < MinRefresh {
+		bad(&Error{Key: "refresh", Msg: fmt.Sprintf("%s is below the %s floor, which keeps the dashboard from hammering the APIs; use %s or more", c.Refresh, MinRefresh, MinRefresh)})
 	}
-	if c.Refresh < MinRefresh {
-		return nil, &Error{Key: "refresh", Msg: fmt.Sprintf("%s is below the %s floor, which keeps the dashboard from hammering the APIs; use %s or more", c.Refresh, MinRefresh, MinRefresh)}
-	}
-	if c.Timeout, err = duration("timeout", f.Timeout); err != nil {
-		return nil, err
-	}
-	if c.Budget, err = budget(f.Budget); err != nil {
-		return nil, err
-	}
-	for key, v := range map[string]string{"gitlab.token_env": f.GitLab.TokenEnv, "pagerduty.token_env": f.PagerDuty.TokenEnv} {
-		if err := checkEnvName(key, v); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkURL("gitlab.url", f.GitLab.URL, f.GitLab.Insecure); err != nil {
-		return nil, err
-	}
-	if err := checkURL("pagerduty.url", f.PagerDuty.URL, f.PagerDuty.Insecure); err != nil {
-		return nil, err
-	}
+	c.Timeout, err = duration("timeout", f.Timeout)
+	bad(err)
+	c.Budget, err = budget(f.Budget)
+	bad(err)
+	bad(checkEnvName("gitlab.token_env", f.GitLab.TokenEnv))
+	bad(checkEnvName("pagerduty.token_env", f.PagerDuty.TokenEnv))
+	bad(checkURL("gitlab.url", f.GitLab.URL, f.GitLab.Insecure))
+	bad(checkURL("pagerduty.url", f.PagerDuty.URL, f.PagerDuty.Insecure))
 	for key, v := range map[string]string{
 		"gitlab.production_project": f.GitLab.ProductionProject,
 		"gitlab.oncall_project":     f.GitLab.OncallProject,
 		"gitlab.handoff_project":    f.GitLab.HandoffProject,
 	} {
 		if strings.TrimSpace(v) == "" {
-			return nil, &Error{Key: key, Msg: "is empty; give a project path such as group/project or a numeric id"}
+			bad(&Error{Key: key, Msg: "is empty; give a project path such as group/project or a numeric id"})
 		}
 	}
 	for key, v := range map[string]string{
@@ -288,25 +293,28 @@ func check(f File) (*Config, error) {
 		"labels.oncall": f.Labels.Oncall, "labels.handoff": f.Labels.Handoff,
 	} {
 		if strings.TrimSpace(v) == "" || strings.Contains(v, ",") {
-			return nil, &Error{Key: key, Msg: fmt.Sprintf("%q is not a label name (empty, or holds a comma)", v)}
+			bad(&Error{Key: key, Msg: fmt.Sprintf("%q is not a label name (empty, or holds a comma)", v)})
 		}
 	}
 	switch f.Theme {
 	case "auto", "dark", "light", "mono":
 	default:
-		return nil, &Error{Key: "theme", Msg: fmt.Sprintf("%q is not a theme; use auto, dark, light or mono", f.Theme)}
+		bad(&Error{Key: "theme", Msg: fmt.Sprintf("%q is not a theme; use auto, dark, light or mono", f.Theme)})
 	}
+	rotationOK := true
 	for i, r := range f.Rotation {
 		reg := model.Region{Name: strings.TrimSpace(r.Region), Schedule: strings.TrimSpace(r.Schedule)}
 		if reg.Start, err = model.ParseClock(r.Start); err != nil {
-			return nil, &Error{Key: fmt.Sprintf("rotation[%d].start", i), Msg: err.Error()}
+			bad(&Error{Key: fmt.Sprintf("rotation[%d].start", i), Msg: err.Error()})
+			rotationOK = false
 		}
 		if reg.End, err = model.ParseClock(r.End); err != nil {
-			return nil, &Error{Key: fmt.Sprintf("rotation[%d].end", i), Msg: err.Error()}
+			bad(&Error{Key: fmt.Sprintf("rotation[%d].end", i), Msg: err.Error()})
+			rotationOK = false
 		}
 		c.Rotation = append(c.Rotation, reg)
 	}
-	if err := c.Rotation.Validate(); err != nil {
+	if err := c.Rotation.Validate(); err != nil && rotationOK {
 		var re *model.RotationError
 		if errors.As(err, &re) {
 			key := "rotation"
@@ -316,11 +324,35 @@ func check(f File) (*Config, error) {
 					key += "." + re.Field
 				}
 			}
-			return nil, &Error{Key: key, Msg: strings.TrimPrefix(strings.TrimPrefix(re.Msg, "rotation: "), key+": ")}
+			bad(&Error{Key: key, Msg: strings.TrimPrefix(strings.TrimPrefix(re.Msg, "rotation: "), key+": ")})
+		} else {
+			bad(err)
 		}
-		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return c, nil
+}
+
+// Errors are all the problems of one config, each with its place; they print one a line.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As find each *Error.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 func duration(key, v string) (time.Duration, error) {
@@ -421,7 +453,7 @@ func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
 func (c *Config) token(section, env, file string) (string, error) {
 	where := c.Path
 	if where == "" {
-		where = "(built-in defaults)"
+		where = DefaultPath() + " (absent: the defaults)"
 	}
 	if file != "" {
 		if st, err := os.Stat(file); err == nil && st.Mode().Perm()&0o077 != 0 {

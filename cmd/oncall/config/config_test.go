@@ -163,3 +163,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	_, err := Parse("c.yaml", []byte("theme: neon\nrefresh: 5s\nrotation:\n  - {region: EMEA, start: \"4am\", end: \"16:00\", schedule: P1}\n"))
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 3 {
+		t.Fatalf("got %v", err)
+	}
+	for i, want := range []string{"c.yaml:1: theme", "c.yaml:2: refresh", "c.yaml:4: rotation[0].start"} {
+		if !strings.HasPrefix(errs[i].Error(), want) {
+			t.Errorf("error %d: %q; want it to start %q", i, errs[i].Error(), want)
+		}
+	}
+}
