@@ -188,8 +188,8 @@ func (m *Model) saveCacheCmd() tea.Cmd {
 
 // reasonOnly drops what failed ("~incident issues: ") and keeps why: the pane says what.
 func reasonOnly(err string) string {
-	if i := strings.LastIndex(err, ": "); i >= 0 && i+2 < len(err) {
-		return err[i+2:]
+	if _, why, ok := strings.Cut(err, ": "); ok && why != "" {
+		return why
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -265,13 +266,21 @@ func describe(what, project string, err error) error {
 		return fmt.Errorf("%s: 404 not found: check that %s exists and the token can read it", what, project)
 	case errors.As(err, &er) && er.Response != nil:
 		msg := model.CleanLine(er.Message)
+		// client-go renders {"message": "x"} as "{message: x}".
+		if inner, ok := strings.CutPrefix(msg, "{message: "); ok {
+			msg = strings.TrimSuffix(inner, "}")
+		}
+		code := er.Response.StatusCode
 		switch {
-		case er.Response.StatusCode == http.StatusTooManyRequests:
+		case code == http.StatusTooManyRequests:
 			msg = "rate limited"
 		case msg == "" || strings.HasPrefix(msg, "failed to parse unknown error format"):
-			msg = http.StatusText(er.Response.StatusCode) // an HTML or empty error page
+			msg = http.StatusText(code) // an HTML or empty error page
 		}
-		return fmt.Errorf("%s: %d %s", what, er.Response.StatusCode, strings.TrimSpace(msg))
+		if strings.HasPrefix(msg, strconv.Itoa(code)+" ") {
+			return fmt.Errorf("%s: %s", what, msg) // GitLab's messages often start with the code
+		}
+		return fmt.Errorf("%s: %d %s", what, code, strings.TrimSpace(msg))
 	}
 	if r := neterr.Reason(err); r != "" {
 		return fmt.Errorf("%s: %s", what, r)
