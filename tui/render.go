@@ -97,16 +97,7 @@ func (m *Model) quitView(height int) []string {
 
 func (m *Model) header() []string {
 	st, w, now := m.st, m.width, m.now
-	name := st.Accent.Bold(true).Render("oncall")
-	if m.opts.Label != "" {
-		name += " " + st.Muted.Render(m.opts.Label)
-	}
-	local := now.In(m.opts.Local)
-	clock := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04:05")+" UTC") + st.Muted.Render(" · "+local.Format("15:04 MST"))
-	if g := m.budgetGauge(); g != "" {
-		clock = g + "  " + clock
-	}
-	lines := []string{spread(name, clock, w)}
+	lines := []string{m.titleLine()}
 
 	cur := m.opts.Rotation.ShiftAt(now)
 	nameWidth := 0
@@ -150,6 +141,34 @@ func (m *Model) header() []string {
 		lines = append(lines, m.healthLine())
 	}
 	return lines
+}
+
+// titleLine is the name, the budget gauge and the clocks; on a narrow screen the least
+// useful parts go first (the label, the gauge, the local time), the UTC clock last.
+func (m *Model) titleLine() string {
+	st, now := m.st, m.now
+	name := st.Accent.Bold(true).Render("oncall")
+	label := ""
+	if m.opts.Label != "" {
+		label = " " + st.Muted.Render(m.opts.Label)
+	}
+	utc := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04:05") + " UTC")
+	local := st.Muted.Render(" · " + now.In(m.opts.Local).Format("15:04 MST"))
+	gauge := m.budgetGauge()
+	if gauge != "" {
+		gauge += "  "
+	}
+	for _, try := range [][2]string{
+		{name + label, gauge + utc + local},
+		{name, gauge + utc + local},
+		{name, utc + local},
+		{name, utc},
+	} {
+		if lipgloss.Width(try[0])+lipgloss.Width(try[1])+1 <= m.width {
+			return spread(try[0], try[1], m.width)
+		}
+	}
+	return fit(utc, m.width)
 }
 
 // personOr names who is on call, or says why it cannot.
