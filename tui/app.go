@@ -75,6 +75,9 @@ type Model struct {
 	flash    string              // a short message about the last action
 	flashAt  time.Time
 
+	filters   [paneCount]string // each pane's filter (/)
+	filtering bool              // the focused pane's filter is being typed
+
 	report     *model.Report // the last 7 days, with the error budget
 	reportErr  error
 	reportBusy bool
@@ -312,6 +315,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.mode == modeHandoff && msg.String() != "ctrl+c":
 		return m.handleEditorKey(msg) // q and the rest are text here
+	case m.filtering && msg.String() != "ctrl+c":
+		m.editFilter(msg)
+		return nil
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	}
@@ -351,6 +357,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode, m.helpFrom = modeHelp, modeDashboard
 	case key.Matches(msg, k.Refresh):
 		return m.refreshNow()
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+	case key.Matches(msg, k.Back) && m.filters[m.focus] != "":
+		m.filters[m.focus] = ""
+		m.syncSelection()
 	case key.Matches(msg, k.Reports):
 		m.mode = modeReport
 		if m.report == nil {
@@ -379,6 +390,27 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.moveCursor(msg)
 	}
 	return nil
+}
+
+// editFilter types into the focused pane's filter: enter keeps it, esc clears it.
+func (m *Model) editFilter(msg tea.KeyPressMsg) {
+	f := &m.filters[m.focus]
+	switch msg.String() {
+	case "enter":
+		m.filtering = false
+	case "esc":
+		*f, m.filtering = "", false
+	case "backspace":
+		if r := []rune(*f); len(r) > 0 {
+			*f = string(r[:len(r)-1])
+		}
+	default:
+		if msg.Text != "" {
+			*f += msg.Text
+		}
+	}
+	m.panes[m.focus].cursor, m.panes[m.focus].offset = 0, 0
+	m.syncSelection()
 }
 
 // quit leaves, unless an unpublished handoff draft would be left behind: then it asks.

@@ -472,3 +472,25 @@ func TestRetryBackoffGrowsIsCappedAndHonoursRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterAPane(t *testing.T) {
+	m := loaded(t, 120, 40)
+	all := len(m.snap.Incidents)
+	press(t, m, "/", "p", "a", "t", "r", "o", "n", "i")
+	_, rows, summary := m.table(paneIncidents)
+	if len(rows) != 1 || !strings.Contains(rows[0].cells[2].text, "patroni") || !strings.Contains(summary, fmt.Sprintf("1 of %d", all)) {
+		t.Fatalf("filter /patroni: %d rows, %q", len(rows), summary)
+	}
+	press(t, m, "enter", "j")
+	if m.filtering || m.panes[paneIncidents].cursor != 0 {
+		t.Fatal("enter should keep the filter and give the keys back to the pane")
+	}
+	press(t, m, "esc")
+	if _, rows, _ := m.table(paneIncidents); len(rows) != all {
+		t.Fatalf("esc did not clear the filter: %d rows", len(rows))
+	}
+	press(t, m, "/", "q")
+	if m.filters[paneIncidents] != "q" {
+		t.Fatal("q while typing a filter must be text, not quit")
+	}
+}

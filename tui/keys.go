@@ -7,7 +7,7 @@ type keyMap struct {
 	NextPane, PrevPane, Pane1, Pane2, Pane3, Pane4 key.Binding
 	Up, Down, Top, Bottom, PageUp, PageDown        key.Binding
 	Open, Back, Refresh, Help, Quit                key.Binding
-	Handoff, Ack, Reports                          key.Binding
+	Handoff, Ack, Reports, Filter                  key.Binding
 	EdSave, EdRegenerate, EdPreview, EdExternal    key.Binding
 	EdPublish, EdLeave                             key.Binding
 }
@@ -34,6 +34,7 @@ func newKeyMap() keyMap {
 		Handoff:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "write the handoff")),
 		Ack:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge a handoff")),
 		Reports:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reports and error budget")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the pane (esc clears)")),
 
 		EdSave:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now (autosaved anyway)")),
 		EdRegenerate: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh the facts, keep your notes")),
@@ -48,7 +49,7 @@ func newKeyMap() keyMap {
 func (k keyMap) helpSections() []helpSection {
 	return []helpSection{
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4}},
-		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}},
+		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Filter}},
 		{"Act", []key.Binding{k.Open, k.Back, k.Refresh, k.Handoff, k.Ack, k.Reports, k.Help, k.Quit}},
 		{"Handoff editor", []key.Binding{k.EdSave, k.EdRegenerate, k.EdPreview, k.EdExternal, k.EdPublish, k.EdLeave}},
 	}

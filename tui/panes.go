@@ -41,8 +41,27 @@ func (k paneKind) source() model.SourceID {
 // newFor is how long an incident that appeared during the session is marked [new].
 const newFor = 30 * time.Minute
 
-// table returns pane k's columns and rows, and a short summary for its title.
+// table returns pane k's columns and the rows its filter (/) lets through, and a short
+// summary for its title.
 func (m *Model) table(k paneKind) ([]column, []row, string) {
+	cols, rows, summary := m.allRows(k)
+	f := strings.ToLower(m.filters[k])
+	if f == "" {
+		return cols, rows, summary
+	}
+	var kept []row
+	for _, r := range rows {
+		for _, c := range r.cells {
+			if strings.Contains(strings.ToLower(c.text), f) {
+				kept = append(kept, r)
+				break
+			}
+		}
+	}
+	return cols, kept, fmt.Sprintf("/%s: %d of %d · %s", m.filters[k], len(kept), len(rows), summary)
+}
+
+func (m *Model) allRows(k paneKind) ([]column, []row, string) {
 	snap, st, now := &m.snap, m.st, m.now
 	switch k {
 	case paneIncidents:

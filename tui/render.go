@@ -407,8 +407,12 @@ func (m *Model) footer() string {
 		hints = []hint{{"y", "quit"}, {"n", "stay"}}
 	case modeReport:
 		hints = []hint{{"esc", "back"}, {"r", "recompute"}, {"?", "help"}, {"q", "quit"}}
-	default:
-		hints = []hint{{"?", "help"}, {"q", "quit"}, {"h", "handoff"}, {"enter", "open"}, {"R", "reports"}, {"tab", "pane"}, {"j/k", "move"}, {"r", "refresh"}}
+	case modeDashboard:
+		if m.filtering {
+			hints = []hint{{"/" + m.filters[m.focus] + "▏", ""}, {"enter", "keep"}, {"esc", "clear"}}
+			break
+		}
+		hints = []hint{{"?", "help"}, {"q", "quit"}, {"h", "handoff"}, {"enter", "open"}, {"R", "reports"}, {"/", "filter"}, {"tab", "pane"}, {"j/k", "move"}, {"r", "refresh"}}
 	}
 	right := m.healthText()
 	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < 8*time.Second {
