@@ -2,7 +2,10 @@ package tui
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -328,5 +331,49 @@ func TestReportsViewAndBudgetGauge(t *testing.T) {
 	press(t, m, "esc")
 	if m.mode != modeDashboard {
 		t.Fatal("esc did not leave the reports")
+	}
+}
+
+func TestExternalEditorEditsTheDraft(t *testing.T) {
+	m, _, d := handoffModel(t)
+	script := filepath.Join(t.TempDir(), "fake-editor")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'written in the editor\\n' >> \"$1\"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", script)
+	// The filter sees each message on the program's goroutine: it tells when a draft was read
+	// (once when the editor opens, once more after $VISUAL).
+	loaded := make(chan struct{}, 2)
+	watch := func(model tea.Model, msg tea.Msg) tea.Msg {
+		ed := model.(*Model).ed
+		if _, ok := msg.(draftLoadedMsg); ok && ed != nil && (!ed.loaded || ed.reloading) {
+			loaded <- struct{}{}
+		}
+		return msg
+	}
+	wait := func(what string) {
+		select {
+		case <-loaded:
+		case <-time.After(10 * time.Second):
+			t.Fatal(what)
+		}
+	}
+	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40), tea.WithoutSignalHandler(), tea.WithFilter(watch))
+	done := make(chan struct{})
+	go func() { _, _ = p.Run(); close(done) }()
+	p.Send(tea.KeyPressMsg{Code: 'h', Text: "h"})
+	wait("the editor did not open")
+	p.Send(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl}) // handled after the draft is in
+	wait("the draft was not read back after $VISUAL")
+	p.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}) // after the reload: the program quits
+	p.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	<-done
+	k, _ := m.currentHandoff()
+	text, _, ok, _ := d.LoadDraft(k)
+	if !ok || !strings.HasSuffix(text, "written in the editor\n") {
+		t.Fatal("$VISUAL did not edit the draft file")
+	}
+	if !strings.Contains(m.ed.ta.Value(), "written in the editor") {
+		t.Fatal("the editor's text was not read back into the draft")
 	}
 }
