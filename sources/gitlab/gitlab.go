@@ -40,6 +40,9 @@ type Source struct {
 
 	meMu sync.Mutex
 	me   *model.Person // the token's user, once known
+
+	eventsMu sync.Mutex
+	events   map[model.IssueRef]cachedEvents // label events of incidents, by their updated_at
 }
 
 // New builds a source; it does not touch the network.

@@ -34,6 +34,7 @@ func newSource(t *testing.T, url string, pageSize int) *Source {
 // countPages records the page numbers asked of each issue list, and how many were in flight at once.
 type countPages struct {
 	mu       sync.Mutex
+	events   int // label event requests
 	pages    map[string][]string
 	inFlight atomic.Int32
 	maxSeen  atomic.Int32
@@ -49,6 +50,11 @@ func (c *countPages) wrap(h http.Handler) http.Handler {
 			if n <= m || c.maxSeen.CompareAndSwap(m, n) {
 				break
 			}
+		}
+		if strings.HasSuffix(r.URL.Path, "/resource_label_events") {
+			c.mu.Lock()
+			c.events++
+			c.mu.Unlock()
 		}
 		if strings.HasSuffix(r.URL.Path, "/issues") {
 			c.mu.Lock()
@@ -259,5 +265,16 @@ func TestReportDataReadsLabelEventsOverPages(t *testing.T) {
 	}
 	if len(d.Changes) == 0 || len(d.Oncall) == 0 {
 		t.Fatalf("%d changes, %d on-call issues", len(d.Changes), len(d.Oncall))
+	}
+	// A second report reads no label events of incidents that did not change.
+	counter.mu.Lock()
+	counter.events = 0
+	counter.mu.Unlock()
+	again, err := src.ReportData(context.Background(), now.Add(-28*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.events != 0 || !reflect.DeepEqual(again.Incidents, d.Incidents) {
+		t.Fatalf("the second report read %d label event lists", counter.events)
 	}
 }

@@ -66,12 +66,27 @@ func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData,
 	return d, nil
 }
 
-// withLabelEvents reads each incident's label events (all pages), a few incidents at a time.
+// cachedEvents are an issue's label events as of its updated_at: a label change updates
+// the issue, so an issue with the same updated_at has the same events.
+type cachedEvents struct {
+	updated time.Time
+	events  []model.LabelEvent
+}
+
+// withLabelEvents reads each incident's label events (all pages), a few incidents at a time,
+// and only for incidents that changed since they were last read.
 func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.cfg.Parallel)
 	var mu sync.Mutex
 	for i := range hs {
+		s.eventsMu.Lock()
+		c, ok := s.events[hs[i].IssueRef]
+		s.eventsMu.Unlock()
+		if ok && !hs[i].UpdatedAt.IsZero() && c.updated.Equal(hs[i].UpdatedAt) {
+			hs[i].Events = c.events
+			continue
+		}
 		guard.Go(g, "gitlab", func() error {
 			ref := hs[i].IssueRef
 			var events []model.LabelEvent
@@ -93,6 +108,12 @@ func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory
 			mu.Lock()
 			hs[i].Events = events
 			mu.Unlock()
+			s.eventsMu.Lock()
+			if s.events == nil {
+				s.events = map[model.IssueRef]cachedEvents{}
+			}
+			s.events[ref] = cachedEvents{updated: hs[i].UpdatedAt, events: events}
+			s.eventsMu.Unlock()
 			return nil
 		})
 	}
