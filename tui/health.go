@@ -178,9 +178,7 @@ func (m *Model) saveCacheCmd() tea.Cmd {
 	snap := m.snap
 	snap.Health = make(map[model.SourceID]model.Health, len(m.snap.Health))
 	for id, h := range m.snap.Health {
-		if !m.fromCache[id] || h.LastError == "" {
-			snap.Health[id] = h
-		}
+		snap.Health[id] = h // LastSuccess dates each part; the next start shows it that old
 	}
 	d := m.opts.Drafts
 	return func() tea.Msg { _ = d.SaveSnapshot(snap); return nil }
