@@ -99,8 +99,8 @@ func DraftHandoff(f HandoffFacts) string {
 // RegenerateHandoff refreshes the generated part of draft and keeps the human's part. If the
 // marker was deleted, the whole old draft is kept below the new facts: nothing is lost.
 func RegenerateHandoff(f HandoffFacts, draft string) string {
-	if i := strings.Index(draft, HumanMarker); i >= 0 {
-		return generated(f) + "\n" + draft[i:]
+	if strings.Contains(draft, HumanMarker) {
+		return generated(f) + "\n" + HumanPart(draft)
 	}
 	return generated(f) + "\n" + HumanMarker + "\n\n" + draft
 }
