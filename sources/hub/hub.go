@@ -87,29 +87,33 @@ func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	return patch, err
 }
 
+// fetch reads source id into a partial snapshot; the patch copies that part (the one list
+// of which fields belong to which source is model.Snapshot.CopyPart).
 func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
+	var part model.Snapshot
+	var err error
 	switch id {
 	case model.SourceQueue:
-		inc, chg, err := h.gl.Queue(ctx)
-		return func(s *model.Snapshot) { s.Incidents, s.Changes = inc, chg }, err
+		part.Incidents, part.Changes, err = h.gl.Queue(ctx)
 	case model.SourceOncall:
-		is, err := h.gl.OncallIssues(ctx)
-		return func(s *model.Snapshot) { s.OncallIssues = is }, err
+		part.OncallIssues, err = h.gl.OncallIssues(ctx)
 	case model.SourceHandoffs:
-		me, err := h.gl.CurrentUser(ctx)
-		if err != nil {
-			return nil, err
+		var me model.Person
+		if me, err = h.gl.CurrentUser(ctx); err == nil {
+			part.Me = &me
+			part.Handoffs, err = h.gl.Handoffs(ctx, h.cfg.Handoffs)
 		}
-		hs, err := h.gl.Handoffs(ctx, h.cfg.Handoffs)
-		return func(s *model.Snapshot) { s.Handoffs, s.Me = hs, &me }, err
 	case model.SourceRotation:
-		oc, err := h.pd.OnCall(ctx, h.cfg.Rotation, now)
-		return func(s *model.Snapshot) { s.OnCall = oc }, err
+		part.OnCall, err = h.pd.OnCall(ctx, h.cfg.Rotation, now)
 	case model.SourcePages:
-		p, err := h.pd.Pages(ctx)
-		return func(s *model.Snapshot) { s.Pages = p }, err
+		part.Pages, err = h.pd.Pages(ctx)
+	default:
+		return nil, fmt.Errorf("unknown source %q", id)
 	}
-	return nil, fmt.Errorf("unknown source %q", id)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *model.Snapshot) { s.CopyPart(&part, id) }, nil
 }
 
 // Detail fetches an issue's description and latest notes.
