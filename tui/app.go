@@ -155,6 +155,13 @@ func (m *Model) refreshSource(id model.SourceID) tea.Cmd {
 	return fetchCmd(m.opts.Backend, id, m.seq[id], m.opts.Clock())
 }
 
+// refetch asks a source again now, even with a request in flight: that request started
+// before a change of ours (a published handoff) and its answer, older, will be dropped.
+func (m *Model) refetch(id model.SourceID) tea.Cmd {
+	m.inflight[id] = false
+	return m.refreshSource(id)
+}
+
 // say shows a short message in the footer for a few seconds.
 func (m *Model) say(text string) {
 	m.flash, m.flashAt = text, m.opts.Clock()

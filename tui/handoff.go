@@ -379,8 +379,7 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 		cmds = append(cmds, tea.Tick(wait, func(time.Time) tea.Msg { return flushTickMsg{} }))
 	}
 	if len(msg.report.Published) > 0 {
-		m.inflight[model.SourceHandoffs] = false
-		cmds = append(cmds, m.refreshSource(model.SourceHandoffs))
+		cmds = append(cmds, m.refetch(model.SourceHandoffs))
 	}
 	return tea.Batch(cmds...)
 }
@@ -468,13 +467,7 @@ func (m *Model) externalEditorCmd() tea.Cmd {
 
 // publishCmd saves, queues the handoff in the outbox (on disk), and tries to send it.
 func (m *Model) publishCmd() tea.Cmd {
-	ed := m.ed
-	facts := model.HandoffFacts{Shift: m.opts.Rotation.ShiftAt(m.now)}
-	facts.Next = m.opts.Rotation.NextShift(facts.Shift)
-	if ed.facts != nil {
-		facts = *ed.facts
-	}
-	post := m.opts.Backend.NewHandoffPost(facts, ed.ta.Value(), m.opts.Clock())
+	post := m.opts.Backend.NewHandoffPost(m.factsOrPlaceholder(), m.ed.ta.Value(), m.opts.Clock())
 	d, now := m.opts.Drafts, m.opts.Clock()
 	save := m.saveCmd()
 	return tea.Sequence(save, func() tea.Msg {
