@@ -96,6 +96,40 @@ func ReportMarkdown(r Report) string {
 	return w.String()
 }
 
+// Ago is a compact elapsed time: 45s, 47m, 3h, 2d, 5w.
+func Ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "0m"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	case d < 14*24*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+	return fmt.Sprintf("%dw", int(d.Hours()/24/7))
+}
+
+// Countdown is a duration to the minute, e.g. 1h29m, 5m, or 40s in the last minute.
+func Countdown(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
+	}
+	d = d.Truncate(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dh%02dm", h, m)
+}
+
 // Span prints a duration as 1d 2h, 3h 05m, 12m or 40s; "—" when count is 0.
 func Span(d time.Duration, count int) string {
 	if count == 0 {

@@ -143,3 +143,15 @@ func TestSparklineAndSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestAgoAndCountdown(t *testing.T) {
+	now := at("2026-11-23T12:00:00Z")
+	for ago, want := range map[time.Duration]string{30 * time.Second: "30s", 47 * time.Minute: "47m", 30 * time.Hour: "30h", 3 * 24 * time.Hour: "3d", 21 * 24 * time.Hour: "3w"} {
+		if got := Ago(now, now.Add(-ago)); got != want {
+			t.Errorf("Ago(%s) = %q; want %q", ago, got, want)
+		}
+	}
+	if Ago(now, time.Time{}) != "—" || Countdown(89*time.Minute+30*time.Second) != "1h29m" || Countdown(40*time.Second) != "40s" || Countdown(5*time.Minute) != "5m" {
+		t.Errorf("Ago/Countdown edge cases: %q %q %q %q", Ago(now, time.Time{}), Countdown(89*time.Minute+30*time.Second), Countdown(40*time.Second), Countdown(5*time.Minute))
+	}
+}

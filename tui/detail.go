@@ -113,7 +113,7 @@ func (d *detailView) meta(now time.Time) string {
 	if is.State == "closed" {
 		state = "closed"
 	}
-	parts := []string{"", state, "created " + age(now, is.CreatedAt) + " ago by " + orDash(is.Author.Display())}
+	parts := []string{"", state, "created " + model.Ago(now, is.CreatedAt) + " ago by " + orDash(is.Author.Display())}
 	if len(who) > 0 {
 		parts = append(parts, "assigned to "+strings.Join(who, ", "))
 	}

@@ -1,47 +1,14 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/oncall-sre/oncall/model"
 )
-
-// age is a compact elapsed time: 45s, 47m, 3h, 2d, 5w.
-func age(now, t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < 0:
-		return "0m"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	case d < 14*24*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	}
-	return fmt.Sprintf("%dw", int(d.Hours()/24/7))
-}
-
-// countdown is a duration to the minute, e.g. 1h29m, 5m, or 40s in the last minute.
-func countdown(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
-	}
-	d = d.Truncate(time.Minute)
-	h, m := int(d.Hours()), int(d.Minutes())%60
-	if h == 0 {
-		return fmt.Sprintf("%dm", m)
-	}
-	return fmt.Sprintf("%dh%02dm", h, m)
-}
 
 // when is a scheduled time relative to now: "in 4h45m", "20m ago", or a UTC day and time.
 func when(now, t time.Time) string {
@@ -51,9 +18,9 @@ func when(now, t time.Time) string {
 	d := t.Sub(now)
 	switch {
 	case d >= 0 && d < 24*time.Hour:
-		return "in " + countdown(d)
+		return "in " + model.Countdown(d)
 	case d < 0 && d > -24*time.Hour:
-		return countdown(-d) + " ago"
+		return model.Countdown(-d) + " ago"
 	}
 	return t.UTC().Format("Mon 15:04")
 }

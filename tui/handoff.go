@@ -497,7 +497,7 @@ func (m *Model) editorView(width, height int) []string {
 	case !ed.loaded:
 		status = append(status, "loading the draft…")
 	case !ed.restored.IsZero():
-		status = append(status, "restored your draft, last saved "+age(time.Now(), time.Now().Add(-ed.restoredAgo))+" ago")
+		status = append(status, "restored your draft, last saved "+model.Ago(time.Now(), time.Now().Add(-ed.restoredAgo))+" ago")
 	}
 	switch {
 	case ed.saveErr != nil:

@@ -108,16 +108,16 @@ func (m *Model) healthLine() string {
 		case h.Failing():
 			text := "✗ " + name + ": " + reasonOnly(h.LastError)
 			if r := m.retry[id]; r != nil && r.next.After(now) {
-				text += ", retry in " + countdown(r.next.Sub(now))
+				text += ", retry in " + model.Countdown(r.next.Sub(now))
 			}
 			if !h.LastSuccess.IsZero() {
-				text += " (showing data " + age(now, h.LastSuccess) + " old)"
+				text += " (showing data " + model.Ago(now, h.LastSuccess) + " old)"
 			}
 			parts = append(parts, st.Bad.Render(text))
 		case h.LastSuccess.IsZero():
 			parts = append(parts, st.Muted.Render("… "+name))
 		case now.Sub(h.LastSuccess) > 2*m.opts.Refresh || m.fromCache[id]:
-			parts = append(parts, st.Warn.Render(fmt.Sprintf("◷ %s: %s old", name, age(now, h.LastSuccess))))
+			parts = append(parts, st.Warn.Render(fmt.Sprintf("◷ %s: %s old", name, model.Ago(now, h.LastSuccess))))
 		default:
 			parts = append(parts, st.OK.Render("✓ ")+st.Muted.Render(name))
 		}

@@ -141,7 +141,7 @@ func incidentTable(in []model.Incident, st themes.Styles, now time.Time, isNew f
 			{i.Severity.String(), sevStyle},
 			{i.Status.String(), statusStyle},
 			{title, titleStyle},
-			{age(now, i.CreatedAt), st.Muted},
+			{model.Ago(now, i.CreatedAt), st.Muted},
 			{orDash(i.Assignee()), st.Muted},
 		}})
 	}
@@ -210,7 +210,7 @@ func oncallTable(in []model.OncallIssue, st themes.Styles, now time.Time) ([]col
 		rows = append(rows, row{ref: o.IssueRef, cells: []cell{
 			{mark, st.Badge},
 			{o.Title, st.Text},
-			{age(now, o.CreatedAt), st.Muted},
+			{model.Ago(now, o.CreatedAt), st.Muted},
 			{orDash(o.Assignee()), st.Muted},
 		}})
 	}
@@ -251,7 +251,7 @@ func handoffTable(in []model.HandoffNote, st themes.Styles, now time.Time, me st
 		rows = append(rows, row{ref: h.IssueRef, cells: []cell{
 			{pin, st.Accent},
 			{strings.TrimPrefix(h.Title, "On-call handoff "), style},
-			{age(now, h.CreatedAt), st.Muted},
+			{model.Ago(now, h.CreatedAt), st.Muted},
 			{orDash(h.Author.Display()), st.Muted},
 			{read, readStyle},
 		}})

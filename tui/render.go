@@ -62,7 +62,7 @@ func (m *Model) banner() string {
 	if len(m.outbox) > 0 {
 		w := m.outbox[0]
 		return st.Warn.Render(fit(fmt.Sprintf("⏳ %d handoff(s) waiting in the outbox (%s); retry in %s", len(m.outbox), w.LastError,
-			countdown(w.NextAttempt.Sub(m.opts.Clock()))), m.width))
+			model.Countdown(w.NextAttempt.Sub(m.opts.Clock()))), m.width))
 	}
 	ho := m.opts.Rotation.NextHandoff(m.now)
 	_, title := m.currentHandoff()
@@ -76,7 +76,7 @@ func (m *Model) banner() string {
 		if m.hasDraft {
 			what = "press h to finish your draft"
 		}
-		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, countdown(left), what), m.width))
+		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, model.Countdown(left), what), m.width))
 	}
 	if m.hasDraft && !published {
 		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved and unpublished: press h to continue it", m.width))
@@ -135,7 +135,7 @@ func (m *Model) header() []string {
 		countStyle = st.Warn.Bold(true) // the hour in which the handoff gets written
 	}
 	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
-		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(countdown(h.At.Sub(now)))
+		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(model.Countdown(h.At.Sub(now)))
 	lines = append(lines, spread(handoff, m.pagesText(), w))
 	if m.showHealthLine() {
 		lines = append(lines, m.healthLine())
@@ -368,7 +368,7 @@ func (m *Model) paneView(k paneKind, width, height int) []string {
 	case len(rows) == 0 && health.LastSuccess.IsZero() && health.Failing():
 		retry := "retrying every " + shortDuration(m.opts.Refresh)
 		if r := m.retry[k.source()]; r != nil && r.next.After(m.opts.Clock()) {
-			retry = "retrying in " + countdown(r.next.Sub(m.opts.Clock()))
+			retry = "retrying in " + model.Countdown(r.next.Sub(m.opts.Clock()))
 		}
 		lines = append(lines, st.Muted.Render(fit("  no data yet; "+retry+" (r: now)", width)))
 	case len(rows) == 0 && !health.LastSuccess.IsZero():

@@ -85,7 +85,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 	ho := rot.NextHandoff(now)
 	p("oncall status at %s", now.UTC().Format("Mon 02 Jan 2006 15:04 UTC"))
 	p("")
-	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, hoursMinutes(ho.At.Sub(now)))
+	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, model.Countdown(ho.At.Sub(now)))
 	byRegion := map[string]model.OnCall{}
 	for _, oc := range snap.OnCall {
 		byRegion[oc.Region] = oc
@@ -102,7 +102,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 
 	p("\nIncidents (%d open)", len(snap.Incidents))
 	for _, i := range snap.Incidents {
-		p("  %s\t%s\t%s\t%s\t%s", i.Severity, i.Status, flagged(i)+i.Title, since(now, i.CreatedAt), orNone(i.Assignee()))
+		p("  %s\t%s\t%s\t%s\t%s", i.Severity, i.Status, flagged(i)+i.Title, model.Ago(now, i.CreatedAt), orNone(i.Assignee()))
 	}
 	p("\nChanges (%d open)", len(snap.Changes))
 	for _, c := range snap.Changes {
@@ -122,7 +122,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 		if o.ReadyToHandoff {
 			ready = "[ready to hand off] "
 		}
-		p("  #%d\t%s%s\t%s\t%s", o.IID, ready, o.Title, since(now, o.CreatedAt), orNone(o.Assignee()))
+		p("  #%d\t%s%s\t%s\t%s", o.IID, ready, o.Title, model.Ago(now, o.CreatedAt), orNone(o.Assignee()))
 	}
 	p("\nHandoffs (latest %d)", len(snap.Handoffs))
 	for _, h := range snap.Handoffs {
@@ -163,20 +163,4 @@ func orNone(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func hoursMinutes(d time.Duration) string {
-	d = d.Truncate(time.Minute)
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-func since(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
