@@ -117,7 +117,9 @@ func New(opts Options) *Model {
 // Init starts the clock, the first refresh of every source and the refresh timer.
 // It also retries the outbox (handoffs left by an earlier run) and looks for a saved draft.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor, m.reportCmd(), reportTick()}
+	// The report reads weeks of label events: it starts once the first refresh had the API.
+	firstReport := tea.Tick(3*time.Second, func(time.Time) tea.Msg { return reportTickMsg{} })
+	cmds := []tea.Cmd{clockTick(), m.refreshAll(), refreshTick(m.opts.Refresh), tea.RequestBackgroundColor, firstReport}
 	if m.opts.Drafts != nil {
 		k, _ := m.currentHandoff()
 		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))
