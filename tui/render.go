@@ -61,8 +61,12 @@ func (m *Model) banner() string {
 	st := m.st
 	if len(m.outbox) > 0 {
 		w := m.outbox[0]
-		return st.Warn.Render(fit(fmt.Sprintf("⏳ %d handoff(s) waiting in the outbox (%s); retry in %s", len(m.outbox), w.LastError,
-			model.Countdown(w.NextAttempt.Sub(m.opts.Clock()))), m.width))
+		what := "a handoff waits"
+		if len(m.outbox) > 1 {
+			what = fmt.Sprintf("%d handoffs wait", len(m.outbox))
+		}
+		return st.Warn.Render(fit(fmt.Sprintf("⏳ %s in the outbox; retry in %s (%s)", what,
+			model.Countdown(w.NextAttempt.Sub(m.opts.Clock())), reasonOnly(w.LastError)), m.width))
 	}
 	ho := m.opts.Rotation.NextHandoff(m.now)
 	_, title := m.currentHandoff()

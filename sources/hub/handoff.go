@@ -156,17 +156,19 @@ func contains(list []string, s string) bool {
 }
 
 // PublishHandoff creates the handoff issue exactly once (see gitlab.PublishHandoff).
-func (h *Hub) PublishHandoff(ctx context.Context, post model.HandoffPost) (model.HandoffNote, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
-	defer cancel()
-	issue, err := h.gl.PublishHandoff(ctx, post)
-	return issue, h.redact(err)
+func (h *Hub) PublishHandoff(ctx context.Context, post model.HandoffPost) (issue model.HandoffNote, err error) {
+	err = h.call(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
+		issue, err = h.gl.PublishHandoff(ctx, post)
+		return err
+	})
+	return issue, err
 }
 
 // Acknowledge notes on a handoff that the token's user read it.
-func (h *Hub) Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
-	defer cancel()
-	ack, err := h.gl.Acknowledge(ctx, ref, at)
-	return ack, h.redact(err)
+func (h *Hub) Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (ack model.Acknowledgement, err error) {
+	err = h.call(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
+		ack, err = h.gl.Acknowledge(ctx, ref, at)
+		return err
+	})
+	return ack, err
 }

@@ -75,16 +75,25 @@ func (h *Hub) Sources() []model.SourceID { return model.AllSources }
 // Fetch refreshes one source, within the configured deadline, and returns the patch that
 // puts its data into a snapshot. A failure for which the server said when to come back is a
 // *model.RetryAfterError.
-func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
+func (h *Hub) Fetch(ctx context.Context, id model.SourceID, now time.Time) (patch model.Patch, err error) {
+	err = h.call(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
+		patch, err = h.fetch(ctx, id, now)
+		return err
+	})
+	return patch, err
+}
+
+// call runs one use of the APIs within timeout. Its error never holds a token, and says
+// when to come back if the server said so (*model.RetryAfterError).
+func (h *Hub) call(ctx context.Context, timeout time.Duration, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx, hint := httpx.WithHint(ctx)
-	patch, err := h.fetch(ctx, id, now)
-	err = h.redact(err)
+	err := h.redact(fn(ctx))
 	if err != nil && hint.RetryAfter() > 0 {
 		err = &model.RetryAfterError{Err: err, After: hint.RetryAfter()}
 	}
-	return patch, err
+	return err
 }
 
 // fetch reads source id into a partial snapshot; the patch copies that part (the one list
@@ -117,11 +126,12 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 }
 
 // Detail fetches an issue's description and latest notes.
-func (h *Hub) Detail(ctx context.Context, ref model.IssueRef) (model.Detail, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
-	defer cancel()
-	d, err := h.gl.Detail(ctx, ref, h.cfg.Notes)
-	return d, h.redact(err)
+func (h *Hub) Detail(ctx context.Context, ref model.IssueRef) (d model.Detail, err error) {
+	err = h.call(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
+		d, err = h.gl.Detail(ctx, ref, h.cfg.Notes)
+		return err
+	})
+	return d, err
 }
 
 // redact removes the tokens from an error: a broken or hostile server may echo them back,

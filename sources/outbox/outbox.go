@@ -6,6 +6,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -50,7 +51,12 @@ func (o *Outbox) Flush(ctx context.Context, now time.Time) (model.OutboxReport, 
 		}
 		p.Attempts++
 		p.LastError = err.Error()
-		p.NextAttempt = now.Add(o.backoff(p.Attempts))
+		wait := o.backoff(p.Attempts)
+		var ra *model.RetryAfterError
+		if errors.As(err, &ra) {
+			wait = max(wait, ra.After) // never sooner than GitLab asked
+		}
+		p.NextAttempt = now.Add(wait)
 		if err := o.Store.UpdatePending(p); err != nil {
 			return rep, err
 		}

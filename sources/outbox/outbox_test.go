@@ -15,6 +15,8 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
+	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/outbox"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
@@ -176,5 +178,26 @@ func TestJournalKeepsWhatWasPublished(t *testing.T) {
 	b, _ := os.ReadFile(matches[0])
 	if !strings.Contains(string(b), "All quiet.") || !strings.Contains(string(b), "/on-call-handovers/-/issues/") {
 		t.Errorf("journal entry: %s", b)
+	}
+}
+
+func TestRetryWaitsForRetryAfter(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	srv, s := simtest.NewTestServer(t, opts, nil)
+	_, fault, _ := sim.ParseFault("handoffs=429:90s")
+	s.SetFault("handoffs", fault)
+	h, err := hub.New(hubtest.Config(srv.URL, opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := store.Open(t.TempDir())
+	ob := &outbox.Outbox{Store: st, Publish: h.PublishHandoff, First: time.Second, Max: 4 * time.Second}
+	_ = ob.Submit(post("oncallhandoffratelimited"))
+	rep, err := ob.Flush(context.Background(), now)
+	if err != nil || len(rep.Waiting) != 1 {
+		t.Fatal(err, rep)
+	}
+	if wait := rep.Waiting[0].NextAttempt.Sub(now); wait < 89*time.Second {
+		t.Fatalf("next attempt in %s, before GitLab's RateLimit-Reset of 90s", wait)
 	}
 }
