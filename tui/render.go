@@ -61,11 +61,11 @@ func (m *Model) banner() string {
 	st := m.st
 	if len(m.outbox) > 0 {
 		w := m.outbox[0]
-		what := "a handoff waits"
+		what := "a handoff is"
 		if len(m.outbox) > 1 {
-			what = fmt.Sprintf("%d handoffs wait", len(m.outbox))
+			what = fmt.Sprintf("%d handoffs are", len(m.outbox))
 		}
-		return st.Warn.Render(fit(fmt.Sprintf("⏳ %s in the outbox; retry in %s (%s)", what,
+		return st.Warn.Render(fit(fmt.Sprintf("⏳ %s waiting in the outbox; retry in %s (%s)", what,
 			model.Countdown(w.NextAttempt.Sub(m.opts.Clock())), reasonOnly(w.LastError)), m.width))
 	}
 	ho := m.opts.Rotation.NextHandoff(m.now)
