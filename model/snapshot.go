@@ -293,15 +293,6 @@ func (s *Snapshot) Record(id SourceID, at time.Time, err error) {
 	s.Health[id] = h
 }
 
-// RetryAfterError is a source failure for which the server said when to come back.
-type RetryAfterError struct {
-	Err   error
-	After time.Duration
-}
-
-func (e *RetryAfterError) Error() string { return e.Err.Error() }
-func (e *RetryAfterError) Unwrap() error { return e.Err }
-
 // CopyPart puts source id's part of from into s (used to show a cached snapshot).
 func (s *Snapshot) CopyPart(from *Snapshot, id SourceID) {
 	switch id {
