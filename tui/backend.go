@@ -10,8 +10,8 @@ import (
 )
 
 // Backend is all the TUI needs of the outside world. cmd/oncall hands it the hub; tests
-// hand it the hub over the simulator. Every call happens inside a tea.Cmd, never on the
-// UI goroutine.
+// hand it the hub over the simulator, or a fixture. Every call happens inside a tea.Cmd,
+// never on the UI goroutine.
 type Backend interface {
 	Sources() []model.SourceID
 	Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error)
@@ -22,9 +22,10 @@ type Backend interface {
 	Report(ctx context.Context, window model.Window, now time.Time) (model.Report, error)
 }
 
-// Drafts is the local side of the handoff: autosaved drafts and the outbox. Every call is
-// disk I/O and happens inside a tea.Cmd.
-type Drafts interface {
+// LocalState is the program's state on disk: autosaved handoff drafts, the outbox of
+// handoffs on their way to GitLab, and the cached snapshot. Every call is disk I/O (the
+// outbox's also network) and happens inside a tea.Cmd.
+type LocalState interface {
 	SaveDraft(key, text string) error
 	LoadDraft(key string) (text string, saved time.Time, ok bool, err error)
 	DeleteDraft(key string) error
@@ -44,37 +45,32 @@ type fetchedMsg struct {
 	err   error
 }
 
-type detailMsg struct {
-	seq    int
-	detail model.Detail
-	err    error
-}
+type (
+	clockMsg       struct{}
+	refreshTickMsg struct{}
+	retryMsg       struct{ id model.SourceID }
+	nothingMsg     struct{} // a command that only had side effects
+	cacheSaveMsg   struct{}
+	cacheLoadedMsg struct {
+		snap model.Snapshot
+		ok   bool
+	}
+)
 
-type clockMsg time.Time
+// after delivers msg after d through the injected timer.
+func (m *Model) after(d time.Duration, msg tea.Msg) tea.Cmd { return m.opts.After(d, msg) }
 
-type refreshTickMsg struct{}
-
-func fetchCmd(b Backend, id model.SourceID, seq int, now time.Time) tea.Cmd {
+func (m *Model) fetchCmd(id model.SourceID, seq int) tea.Cmd {
+	b, ctx, now := m.opts.Backend, m.opts.Context, m.opts.Clock()
 	return func() tea.Msg {
-		patch, err := b.Fetch(context.Background(), id, now)
+		patch, err := b.Fetch(ctx, id, now)
 		return fetchedMsg{id: id, seq: seq, patch: patch, err: err}
 	}
 }
 
-func detailCmd(b Backend, ref model.IssueRef, seq int) tea.Cmd {
-	return func() tea.Msg {
-		d, err := b.Detail(context.Background(), ref)
-		return detailMsg{seq: seq, detail: d, err: err}
-	}
-}
-
-// clockTick fires on the next whole second of the real clock, so the header's seconds
-// change in step with the wall clock.
-func clockTick() tea.Cmd {
-	d := time.Until(time.Now().Truncate(time.Second).Add(time.Second))
-	return tea.Tick(d, func(t time.Time) tea.Msg { return clockMsg(t) })
-}
-
-func refreshTick(every time.Duration) tea.Cmd {
-	return tea.Tick(every, func(time.Time) tea.Msg { return refreshTickMsg{} })
+// clockTick fires on the next whole second of the clock, so the header's seconds change
+// in step with it.
+func (m *Model) clockTick() tea.Cmd {
+	now := m.opts.Clock()
+	return m.after(now.Truncate(time.Second).Add(time.Second).Sub(now), clockMsg{})
 }

@@ -16,7 +16,10 @@ import (
 )
 
 // detailView shows one issue: its description, rendered as Markdown, and its latest notes.
+// The keys of the pane it was opened from act on it (a acknowledges a handoff).
 type detailView struct {
+	m       *Model
+	spec    *paneSpec
 	seq     int // the latest request; older answers are dropped
 	ref     model.IssueRef
 	title   string // from the list, shown while the issue loads
@@ -24,67 +27,139 @@ type detailView struct {
 	err     error
 	data    model.Detail
 	vp      viewport.Model
-	ready   bool
 }
 
-func (d *detailView) open(ref model.IssueRef, title string, width, height int) {
-	d.seq++
-	d.ref, d.title, d.loading, d.err = ref, title, true, nil
-	d.vp = viewport.New(viewport.WithWidth(width), viewport.WithHeight(max(1, height-2)))
-	d.ready = true
+type detailMsg struct {
+	seq    int
+	ref    model.IssueRef
+	detail model.Detail
+	err    error
 }
 
-func (d *detailView) resize(width, height int) {
-	if !d.ready {
-		return
+// openDetail shows the item of r, from pane spec, and asks for its description and notes.
+func (m *Model) openDetail(spec *paneSpec, r row) tea.Cmd {
+	w, h := m.bodySize()
+	d := &detailView{m: m, spec: spec, ref: r.ref, title: r.title}
+	d.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
+	m.push(d)
+	return d.load()
+}
+
+func (d *detailView) load() tea.Cmd {
+	d.m.detailSeq++
+	d.seq, d.loading, d.err = d.m.detailSeq, true, nil
+	b, ctx, ref, seq := d.m.opts.Backend, d.m.opts.Context, d.ref, d.seq
+	return func() tea.Msg {
+		det, err := b.Detail(ctx, ref)
+		return detailMsg{seq: seq, ref: ref, detail: det, err: err}
 	}
-	d.vp.SetWidth(width)
-	d.vp.SetHeight(max(1, height-2))
 }
 
-func (d *detailView) loaded(msg detailMsg, st themes.Styles) {
-	if msg.seq != d.seq {
-		return
+// handleDetail gives a detail answer to the view that asked for it, wherever it is.
+func (m *Model) handleDetail(msg tea.Msg) (tea.Cmd, bool) {
+	dm, ok := msg.(detailMsg)
+	if !ok {
+		return nil, false
 	}
+	for _, v := range m.stack {
+		if d, ok := v.(*detailView); ok && d.seq == dm.seq {
+			d.loaded(dm)
+		}
+	}
+	return nil, true
+}
+
+func (d *detailView) loaded(msg detailMsg) {
 	d.loading, d.err = false, msg.err
 	if msg.err == nil {
 		d.data = msg.detail
 		d.title = msg.detail.Title
 	}
-	d.restyle(st)
+	d.restyle()
+}
+
+func (d *detailView) resize(width, height int) {
+	d.vp.SetWidth(width)
+	d.vp.SetHeight(max(1, height-2))
+	d.restyle()
 }
 
 // restyle re-renders the content for the current theme and width.
-func (d *detailView) restyle(st themes.Styles) {
-	if !d.ready || d.loading || d.err != nil {
+func (d *detailView) restyle() {
+	if d.loading || d.err != nil {
 		return
 	}
-	d.vp.SetContent(renderDetail(d.data, st, d.vp.Width()))
+	d.vp.SetContent(renderDetail(d.data, d.m.st, d.vp.Width()))
 }
 
-func (d *detailView) scroll(msg tea.KeyPressMsg, k keyMap) tea.Cmd {
+func (d *detailView) typing() bool { return false }
+
+func (d *detailView) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := &d.m.keys
 	switch {
-	case key.Matches(msg, k.Top):
+	case key.Matches(km, k.Back):
+		d.m.pop()
+	case key.Matches(km, k.Refresh):
+		return d.load()
+	case key.Matches(km, k.Top):
 		d.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
+	case key.Matches(km, k.Bottom):
 		d.vp.GotoBottom()
-	case key.Matches(msg, k.Up):
+	case key.Matches(km, k.Up):
 		d.vp.ScrollUp(1)
-	case key.Matches(msg, k.Down):
+	case key.Matches(km, k.Down):
 		d.vp.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
+	case key.Matches(km, k.PageUp):
 		d.vp.PageUp()
-	case key.Matches(msg, k.PageDown), msg.String() == "space":
+	case key.Matches(km, k.PageDown, k.ScrollPage):
 		d.vp.PageDown()
+	default:
+		for _, a := range d.spec.actions {
+			if key.Matches(km, a.binding(k)) {
+				return a.run(d.m, d.ref)
+			}
+		}
 	}
 	return nil
 }
 
-func (d *detailView) view(st themes.Styles, now time.Time, width, height int) []string {
+func (d *detailView) keys() keyHelp {
+	k := &d.m.keys
+	var own []key.Binding
+	for _, a := range d.spec.actions {
+		own = append(own, a.binding(k))
+	}
+	reload := withDesc(k.Refresh, "reload")
+	sections := []keySection{
+		{"Detail", []key.Binding{k.Back, reload, k.Help, k.Quit}},
+		{"Scroll", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.ScrollPage}},
+	}
+	if len(own) > 0 {
+		sections = append(sections, keySection{d.spec.title, own})
+	}
+	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k),
+		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll")), reload}, own...)
+	return keyHelp{short: short, sections: sections}
+}
+
+// status is how far the text is scrolled, for the footer.
+func (d *detailView) status() string {
+	if d.loading || d.err != nil {
+		return ""
+	}
+	return d.m.st.Muted.Render(fmt.Sprintf("%3.0f%%  ", d.vp.ScrollPercent()*100))
+}
+
+func (d *detailView) render(width, height int) []string {
+	st := d.m.st
 	ref := fmt.Sprintf("%s#%d", d.ref.Project, d.ref.IID)
 	lines := []string{
 		st.Rule.Render("━ ") + st.TitleActive.Render(fit(d.title, max(1, width-2))),
-		st.Muted.Render(fit(ref+d.meta(now), width)),
+		st.Muted.Render(fit(ref+d.meta(d.m.now), width)),
 	}
 	switch {
 	case d.loading:
@@ -93,9 +168,6 @@ func (d *detailView) view(st themes.Styles, now time.Time, width, height int) []
 		lines = append(lines, st.Bad.Render(fit("⚠ "+d.err.Error(), width)), st.Muted.Render("r to try again, esc to go back"))
 	default:
 		lines = append(lines, strings.Split(d.vp.View(), "\n")...)
-	}
-	if len(lines) > height {
-		lines = lines[:height]
 	}
 	return lines
 }

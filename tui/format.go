@@ -63,3 +63,11 @@ func shortDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// fitStyled pads a styled string to width cells (it never truncates styled text).
+func fitStyled(s string, width int) string {
+	if pad := width - lipgloss.Width(s); pad > 0 {
+		return s + strings.Repeat(" ", pad)
+	}
+	return s
+}

@@ -1,9 +1,10 @@
 package tui
 
 import (
-	"context"
-	"io"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,90 +17,54 @@ import (
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
-	"github.com/oncall-sre/oncall/sources/hub/hubtest"
-	"github.com/oncall-sre/oncall/sources/outbox"
-	"github.com/oncall-sre/oncall/sources/sim"
-	"github.com/oncall-sre/oncall/sources/sim/simtest"
-	"github.com/oncall-sre/oncall/sources/store"
 )
 
-// testDrafts is the disk side the command wires: the store, posting through the outbox.
-type testDrafts struct {
-	*store.Store
-	ob *outbox.Outbox
-}
+// handoffNow is 40 minutes before the EMEA -> AMER handoff.
+var handoffNow = time.Date(2026, 11, 23, 15, 20, 0, 0, time.UTC)
 
-func (d testDrafts) Submit(p model.HandoffPost) error { return d.ob.Submit(p) }
-func (d testDrafts) Flush(ctx context.Context, now time.Time) (model.OutboxReport, error) {
-	return d.ob.Flush(ctx, now)
-}
-
-// handoffModel is the dashboard over the simulator, 40 minutes before the EMEA -> AMER
-// handoff, with a real store in a temporary directory.
-func handoffModel(t *testing.T, mw ...func(http.Handler) http.Handler) (*Model, *sim.Sim, testDrafts) {
+// handoffModel is the dashboard over the simulator at handoffNow, with a real store in a
+// temporary directory.
+func handoffModel(t *testing.T, mw func(http.Handler) http.Handler) (*Model, *timers, *simWorld) {
 	t.Helper()
-	now := time.Date(2026, 11, 23, 15, 20, 0, 0, time.UTC)
-	opts := sim.DefaultOptions(now)
-	var wrap func(http.Handler) http.Handler
-	if len(mw) > 0 {
-		wrap = mw[0]
-	}
-	srv, s := simtest.NewTestServer(t, opts, wrap)
-	cfg := hubtest.Config(srv.URL, opts)
-	cfg.People = s.People()
-	h, err := hub.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := testDrafts{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}
-	m := New(Options{Backend: h, Drafts: d, Rotation: opts.Rotation, Refresh: time.Minute, Theme: "dark",
-		Clock: func() time.Time { return now }, Local: time.UTC, HandoffProject: opts.HandoffProject,
-		AutosaveDelay: time.Millisecond, CacheDelay: time.Millisecond, FirstRetry: time.Millisecond})
-	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	world := newSimWorld(t, handoffNow, mw)
+	m, ts := testModel(t, world.hub, world.local, handoffNow, 120, 40)
 	run(t, m, m.refreshAll())
-	return m, s, d
+	return m, ts, world
 }
 
-func typeText(t *testing.T, m *Model, text string) {
+// openEditor presses h and waits for the draft and the facts.
+func openEditor(t *testing.T, m *Model) *editor {
 	t.Helper()
-	for _, r := range text {
-		_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-		run(t, m, cmd)
+	press(t, m, "h")
+	if m.editor == nil || m.top() != m.editor || !m.editor.loaded() || m.editor.facts == nil {
+		t.Fatalf("h did not open a loaded editor with its facts: %+v", m.editor)
 	}
+	return m.editor
 }
-
-func ctrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
 
 func TestWriteAndPublishAHandoff(t *testing.T) {
-	m, _, d := handoffModel(t)
+	m, ts, world := handoffModel(t, nil)
 	if out := screen(m); !strings.Contains(out, "no handoff is published: press h") {
 		t.Fatalf("no banner 40 minutes before the handoff:\n%s", out)
 	}
-	press(t, m, "h")
-	draft := m.ed.ta.Value()
+	e := openEditor(t, m)
+	draft := e.ta.Value()
 	for _, want := range []string{"# On-call handoff 2026-11-23 16:00 UTC: EMEA -> AMER", "## Needs a new lead", "(@", "### Still active", "## Ready to hand off", "> ", "## Active pages (3)", "## Context"} {
 		if !strings.Contains(draft, want) {
 			t.Errorf("draft lacks %q", want)
 		}
 	}
 	typeText(t, m, "Patroni failover at 14:10 worked; watch replica lag.")
-	key := m.ed.key
-	saved, _, ok, err := d.LoadDraft(key)
-	if err != nil || !ok || !strings.Contains(saved, "Patroni failover at 14:10 worked") {
-		t.Fatalf("the typed text is not autosaved: %v %v", ok, err)
-	}
-	if !strings.Contains(saved, "## Context\nPatroni failover") {
-		t.Errorf("the cursor did not start in the Context section:\n%s", model.HumanPart(saved))
+	ts.fire(t, m, autosaveMsg{})
+	saved, _, ok, err := world.local.LoadDraft(e.key)
+	if err != nil || !ok || !strings.Contains(saved, "## Context\nPatroni failover at 14:10 worked") {
+		t.Fatalf("the typed text is not autosaved where the cursor started (Context): %v %v\n%s", ok, err, model.HumanPart(saved))
 	}
 
 	// Regenerate keeps what the human wrote.
 	_, cmd := m.Update(ctrl('r'))
 	run(t, m, cmd)
-	if !strings.Contains(m.ed.ta.Value(), "Patroni failover at 14:10 worked") {
+	if !strings.Contains(e.ta.Value(), "Patroni failover at 14:10 worked") {
 		t.Fatal("regenerating lost the human's text")
 	}
 
@@ -107,16 +72,17 @@ func TestWriteAndPublishAHandoff(t *testing.T) {
 	_, cmd = m.Update(ctrl('x'))
 	run(t, m, cmd)
 	out := screen(m)
-	for _, want := range []string{"Publish this handoff?", "gitlab-com/gl-infra/on-call-handovers", "@pnowak", "confidential  no"} {
+	for _, want := range []string{"Publish this handoff?", "gitlab-com/gl-infra/on-call-handovers", "@pnowak", "confidential  no", "y publish"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, out)
 		}
 	}
-	press(t, m, "y")
-	if m.mode != modeDashboard || m.ed != nil {
-		t.Fatalf("after publishing: mode %d", m.mode)
+	_, cmd = m.Update(keyPress("y"))
+	run(t, m, cmd)
+	if m.top() != m.dash || m.editor != nil {
+		t.Fatalf("after publishing: top %T", m.top())
 	}
-	if _, _, ok, _ := d.LoadDraft(key); ok {
+	if _, _, ok, _ := world.local.LoadDraft(e.key); ok {
 		t.Error("the published draft was not removed")
 	}
 	if out := screen(m); !strings.Contains(out, "2026-11-23 16:00 UTC: EMEA -> AMER") || strings.Contains(out, "no handoff is published") {
@@ -134,70 +100,85 @@ func TestWriteAndPublishAHandoff(t *testing.T) {
 }
 
 func TestAutosaveIsAtMostOneSecondBehind(t *testing.T) {
-	m, _, d := handoffModel(t)
+	m, ts, world := handoffModel(t, nil)
 	m.opts.AutosaveDelay = defaultAutosaveDelay
-	press(t, m, "h")
-	// One keystroke, and its command run to the end: the save lands within the delay.
-	start := time.Now()
+	e := openEditor(t, m)
 	typeText(t, m, "x")
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("autosave took %s", took)
+	saves := ts.take(autosaveMsg{})
+	if len(saves) != 1 || saves[0].d > time.Second {
+		t.Fatalf("one keystroke scheduled %+v; want one save within a second", saves)
 	}
-	if saved, _, _, _ := d.LoadDraft(m.ed.key); !strings.Contains(saved, "## Context\nx") {
-		t.Fatal("a single keystroke was not saved")
+	// Keystrokes while a save is scheduled ride along with it.
+	typeText(t, m, "yz")
+	if more := ts.take(autosaveMsg{}); len(more) != 0 {
+		t.Fatalf("keystrokes while a save was pending scheduled %d more saves", len(more))
 	}
-	// Keystrokes while a save is scheduled do not postpone it.
-	_, first := m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	_, second := m.Update(tea.KeyPressMsg{Code: 'z', Text: "z"})
-	if first == nil || second != nil {
-		t.Fatal("a second keystroke scheduled another save instead of riding along")
-	}
-	run(t, m, first)
-	if saved, _, _, _ := d.LoadDraft(m.ed.key); !strings.Contains(saved, "## Context\nxyz") {
+	_, cmd := m.Update(saves[0].msg)
+	run(t, m, cmd)
+	if saved, _, _, _ := world.local.LoadDraft(e.key); !strings.Contains(saved, "## Context\nxyz") {
 		t.Fatal("the keystrokes typed while a save was pending were not saved with it")
+	}
+	// The next edit starts the next save.
+	typeText(t, m, "!")
+	if len(ts.take(autosaveMsg{})) != 1 {
+		t.Fatal("an edit after a save scheduled no save")
+	}
+}
+
+func TestKeysTypedBeforeTheDraftIsReadAreKept(t *testing.T) {
+	m, _, world := handoffModel(t, nil)
+	k, _ := m.currentHandoff()
+	if err := world.local.SaveDraft(k, "# my draft\n"); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(keyPress("h")) // the draft is not read yet
+	typeText(t, m, "early words")
+	run(t, m, cmd)
+	if got := m.editor.ta.Value(); !strings.HasPrefix(got, "# my draft") || !strings.Contains(got, "early words") {
+		t.Fatalf("draft %q", got)
 	}
 }
 
 func TestRestoredDraftIsOfferedBackAndQuitAsks(t *testing.T) {
-	m, s, d := handoffModel(t)
+	m, _, world := handoffModel(t, nil)
 	k, _ := m.currentHandoff()
-	if err := d.SaveDraft(k, "my draft from before the crash\n"); err != nil {
+	if err := world.local.SaveDraft(k, "my draft from before the crash\n"); err != nil {
 		t.Fatal(err)
 	}
 	// A new session on the same state: it notices the draft, and offers it back.
-	m2 := New(m.opts)
-	m2.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m2, _ := testModel(t, world.hub, world.local, handoffNow, 120, 40)
 	run(t, m2, m2.loadDraftCmd(k))
 	run(t, m2, m2.refreshAll())
 	if !m2.hasDraft || !strings.Contains(screen(m2), "press h to finish your draft") {
 		t.Fatalf("the saved draft is not offered:\n%s", screen(m2))
 	}
 	press(t, m2, "h")
-	if got := m2.ed.ta.Value(); got != "my draft from before the crash\n" || !strings.Contains(screen(m2), "restored your draft") {
+	if got := m2.editor.ta.Value(); got != "my draft from before the crash\n" || !strings.Contains(screen(m2), "restored your draft") {
 		t.Fatalf("restored %q", got)
 	}
 	press(t, m2, "esc")
-	if cmd := press(t, m2, "q"); cmd != nil {
-		if msg := cmd(); msg == tea.Quit() {
-			t.Fatal("quit with an unpublished draft did not ask")
-		}
+	if quits(press(t, m2, "q")) {
+		t.Fatal("quit with an unpublished draft did not ask")
 	}
 	if !strings.Contains(screen(m2), "not published") {
 		t.Fatalf("no question:\n%s", screen(m2))
 	}
 	press(t, m2, "n")
-	if m2.mode != modeDashboard {
+	if m2.top() != m2.dash {
 		t.Fatal("n did not go back")
 	}
-	_ = s
+	press(t, m2, "q")
+	if !quits(press(t, m2, "y")) {
+		t.Fatal("y did not quit")
+	}
 }
 
 func TestTypingQInTheEditorIsText(t *testing.T) {
-	m, _, _ := handoffModel(t)
-	press(t, m, "h")
-	typeText(t, m, "quiet shift")
-	if m.mode != modeHandoff || !strings.Contains(m.ed.ta.Value(), "quiet shift") {
-		t.Fatal("q in the editor did something other than typing")
+	m, _, _ := handoffModel(t, nil)
+	e := openEditor(t, m)
+	typeText(t, m, "quiet shift? quite.")
+	if m.top() != e || !strings.Contains(e.ta.Value(), "quiet shift? quite.") {
+		t.Fatal("q or ? in the editor did something other than typing")
 	}
 	// Pasting a long text keeps every line: there is no line limit.
 	var long strings.Builder
@@ -206,41 +187,82 @@ func TestTypingQInTheEditorIsText(t *testing.T) {
 	}
 	_, cmd := m.Update(tea.PasteMsg{Content: long.String()})
 	run(t, m, cmd)
-	if n := strings.Count(m.ed.ta.Value(), "line of pasted log output"); n != 300 {
+	if n := strings.Count(e.ta.Value(), "line of pasted log output"); n != 300 {
 		t.Fatalf("pasted 300 lines, the editor holds %d", n)
 	}
 }
 
-func TestAcknowledgeAHandoff(t *testing.T) {
-	m, _, _ := handoffModel(t)
-	press(t, m, "4")
-	// The handoff addressed to the current user is pinned first.
-	_, rows, _ := m.table(paneHandoffs)
-	if rows[0].cells[0].text != "★" {
-		t.Fatalf("no pinned handoff: %+v", rows[0].cells)
+// notesOf reads an issue's notes from the simulator over its API, newest first.
+func notesOf(t *testing.T, world *simWorld, ref model.IssueRef) []struct {
+	Body   string `json:"body"`
+	Author struct {
+		Username string `json:"username"`
+	} `json:"author"`
+} {
+	t.Helper()
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v4/projects/%s/issues/%d/notes?sort=desc&per_page=100", world.url, url.PathEscape(ref.Project), ref.IID), nil)
+	req.Header.Set("Private-Token", "x")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
-	press(t, m, "j") // an older one; then acknowledge it
-	ref := m.panes[paneHandoffs].selected
-	before := m.snap.Handoffs
-	_ = before
-	press(t, m, "a")
-	for _, h := range m.snap.Handoffs {
-		if h.IssueRef == ref && (h.Ack == nil || h.Ack.Username != m.snap.Me.Username) {
-			t.Fatalf("not acknowledged by %s: %+v", m.snap.Me.Username, h.Ack)
-		}
+	defer resp.Body.Close()
+	var notes []struct {
+		Body   string `json:"body"`
+		Author struct {
+			Username string `json:"username"`
+		} `json:"author"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&notes); err != nil {
+		t.Fatal(err)
+	}
+	return notes
+}
+
+func TestAcknowledgeAHandoff(t *testing.T) {
+	m, _, world := handoffModel(t, nil)
+	// A handoff nobody acknowledged yet: published now, by someone else, to me.
+	other := model.Person{Username: "someone-else"}
+	post := world.hub.NewHandoffPost(model.HandoffFacts{Shift: m.opts.Rotation.ShiftAt(handoffNow.Add(-13 * time.Hour)),
+		Next: m.opts.Rotation.ShiftAt(handoffNow), Outgoing: &other, Incoming: m.snap.Me}, "# handoff\n\nquiet", handoffNow)
+	issue, err := world.hub.PublishHandoff(t.Context(), post)
+	if err != nil {
+		t.Fatal(err)
 	}
 	run(t, m, m.refreshAll())
-	for _, h := range m.snap.Handoffs {
-		if h.IssueRef == ref && h.Ack == nil {
-			t.Fatal("the acknowledgement is not on GitLab")
+	press(t, m, "4")
+	p := m.dash.focused()
+	for i, r := range p.rows(m) {
+		if r.ref == issue.IssueRef {
+			p.cursor, p.selected = i, r.ref
 		}
+	}
+	if r, _ := p.selectedRow(m); r.ref != issue.IssueRef || !strings.Contains(screen(m), "unread") {
+		t.Fatalf("the new handoff is not listed unread:\n%s", screen(m))
+	}
+	before := len(notesOf(t, world, issue.IssueRef))
+	press(t, m, "a")
+	notes := notesOf(t, world, issue.IssueRef)
+	if len(notes) != before+1 {
+		t.Fatalf("%d notes after acknowledging; want %d", len(notes), before+1)
+	}
+	me := m.me()
+	if want := "Acknowledged by @" + me + " at 15:20 UTC"; notes[0].Body != want || notes[0].Author.Username != me {
+		t.Fatalf("posted %q by @%s; want %q by @%s", notes[0].Body, notes[0].Author.Username, want, me)
+	}
+	if !strings.Contains(screen(m), "@"+me) {
+		t.Errorf("the READ column does not show the acknowledgement:\n%s", screen(m))
+	}
+	press(t, m, "a")
+	if len(notesOf(t, world, issue.IssueRef)) != before+1 || !strings.Contains(screen(m), "already acknowledged") {
+		t.Error("a second a acknowledged twice")
 	}
 }
 
 func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
 	var down atomic.Bool
 	down.Store(true)
-	m, _, d := handoffModel(t, func(h http.Handler) http.Handler {
+	m, ts, world := handoffModel(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if down.Load() && r.Method == http.MethodPost {
 				w.WriteHeader(http.StatusServiceUnavailable)
@@ -249,23 +271,16 @@ func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	press(t, m, "h")
+	openEditor(t, m)
 	typeText(t, m, "hand this over")
 	_, cmd := m.Update(ctrl('x'))
 	run(t, m, cmd)
 	_, cmd = m.Update(keyPress("y"))
-	// Run the publish, but not the retry timer it schedules.
-	for _, c := range subCmds(cmd()) {
-		if out := c(); out != nil {
-			if _, ok := out.(outboxMsg); ok {
-				m.Update(out)
-			}
-		}
+	run(t, m, cmd)
+	if len(m.outbox) != 1 || m.top() != m.dash {
+		t.Fatalf("the failed publish is not waiting in the outbox (top %T):\n%s", m.top(), screen(m))
 	}
-	if len(m.outbox) != 1 || m.mode != modeDashboard {
-		t.Fatalf("the failed publish is not waiting in the outbox (mode %d):\n%s", m.mode, screen(m))
-	}
-	if pending, _ := d.Store.Outbox(); len(pending) != 1 {
+	if pending, _ := world.local.Store.Outbox(); len(pending) != 1 {
 		t.Fatalf("outbox on disk holds %d", len(pending))
 	}
 	if !strings.Contains(screen(m), "waiting in the outbox") {
@@ -274,14 +289,16 @@ func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
 	down.Store(false)
 	later := m.outbox[0].NextAttempt
 	m.opts.Clock = func() time.Time { return later }
-	run(t, m, m.flushCmd())
+	if ts.fire(t, m, flushTickMsg{}) != 1 {
+		t.Fatal("no retry of the outbox was scheduled")
+	}
 	if len(m.outbox) != 0 || strings.Contains(screen(m), "waiting in the outbox") {
 		t.Fatalf("the retry did not publish:\n%s", screen(m))
 	}
 }
 
 func TestStartsFromTheCacheWithNoNetwork(t *testing.T) {
-	m, _, d := handoffModel(t)
+	m, _, world := handoffModel(t, nil)
 	run(t, m, m.saveCacheCmd())
 	// A new start, an hour later, with every API unreachable.
 	dead, err := hub.New(hub.Config{
@@ -292,28 +309,23 @@ func TestStartsFromTheCacheWithNoNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	later := m.now.Add(time.Hour)
-	opts := m.opts
-	opts.Backend, opts.Clock = dead, func() time.Time { return later }
-	m2 := New(opts)
-	m2.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m2, _ := testModel(t, dead, world.local, handoffNow.Add(time.Hour), 120, 40)
 	run(t, m2, m2.loadCacheCmd())
 	out := screen(m2)
 	if !strings.Contains(out, "Replication lag") || !strings.Contains(out, "◷ GitLab queue: 1h old") {
 		t.Fatalf("the cached snapshot is not shown with its age:\n%s", out)
 	}
-	settle(m2, m2.refreshAll())
+	run(t, m2, m2.refreshAll())
 	out = screen(m2)
 	if !strings.Contains(out, "Replication lag") || !strings.Contains(out, "connection refused") || !strings.Contains(out, "showing data 1h old") {
 		t.Fatalf("after failing refreshes the cache must stay, marked:\n%s", out)
 	}
-	_ = d
 }
 
 func TestReportsViewAndBudgetGauge(t *testing.T) {
-	m, _, _ := handoffModel(t)
+	m, _, _ := handoffModel(t, nil)
 	press(t, m, "R")
-	if m.mode != modeReport {
+	if _, ok := m.top().(*reportView); !ok {
 		t.Fatal("R did not open the reports")
 	}
 	out := screen(m)
@@ -322,58 +334,74 @@ func TestReportsViewAndBudgetGauge(t *testing.T) {
 			t.Errorf("reports lack %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(strings.Split(out, "\n")[0], "budget ") {
-		t.Errorf("no budget gauge in the header: %q", strings.Split(out, "\n")[0])
+	if !strings.Contains(lines(out)[0], "budget ") {
+		t.Errorf("no budget gauge in the header: %q", lines(out)[0])
 	}
-	if m.report.Budget.Burning != strings.Contains(out, "⚠ burn") {
+	if m.report.last.Budget.Burning != strings.Contains(out, "⚠ burn") {
 		t.Error("the gauge does not flag a budget that burns too fast")
 	}
 	press(t, m, "esc")
-	if m.mode != modeDashboard {
+	if m.top() != m.dash {
 		t.Fatal("esc did not leave the reports")
 	}
 }
 
+func TestShutdownWritesTheDraftToTheLastKeystroke(t *testing.T) {
+	m, ts, world := handoffModel(t, nil)
+	e := openEditor(t, m)
+	typeText(t, m, "the last words before SIGTERM")
+	if len(ts.take(autosaveMsg{})) != 1 {
+		t.Fatal("no autosave was pending: the test would prove nothing")
+	}
+	_, cmd := m.Update(ShutdownMsg{})
+	if !quits(cmd) {
+		t.Fatal("a shutdown does not quit")
+	}
+	// Synchronously: by the time Update returned, the text is on disk.
+	if saved, _, _, _ := world.local.LoadDraft(e.key); !strings.Contains(saved, "the last words before SIGTERM") {
+		t.Fatal("the shutdown did not write the draft")
+	}
+}
+
 func TestExternalEditorEditsTheDraft(t *testing.T) {
-	m, _, d := handoffModel(t)
+	m, _, world := handoffModel(t, nil)
 	script := filepath.Join(t.TempDir(), "fake-editor")
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf 'written in the editor\\n' >> \"$1\"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("VISUAL", script)
-	// The filter sees each message on the program's goroutine: it tells when a draft was read
-	// (once when the editor opens, once more after $VISUAL).
-	loaded := make(chan struct{}, 2)
-	watch := func(model tea.Model, msg tea.Msg) tea.Msg {
-		ed := model.(*Model).ed
-		if _, ok := msg.(draftLoadedMsg); ok && ed != nil && (!ed.loaded || ed.reloading) {
-			loaded <- struct{}{}
-		}
-		return msg
-	}
-	wait := func(what string) {
-		select {
-		case <-loaded:
-		case <-time.After(10 * time.Second):
-			t.Fatal(what)
-		}
-	}
-	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40), tea.WithoutSignalHandler(), tea.WithFilter(watch))
-	done := make(chan struct{})
-	go func() { _, _ = p.Run(); close(done) }()
-	p.Send(tea.KeyPressMsg{Code: 'h', Text: "h"})
-	wait("the editor did not open")
-	p.Send(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl}) // handled after the draft is in
-	wait("the draft was not read back after $VISUAL")
-	p.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}) // after the reload: the program quits
-	p.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
-	<-done
+	l := startLive(t, m, 120, 40)
+	l.send(keyPress("h"))
+	l.waitFor("the editor to load", func(m *Model) bool { return m.editor != nil && m.editor.loaded() })
+	l.send(ctrl('e'))
+	l.waitFor("the draft to come back from $VISUAL", func(m *Model) bool {
+		return m.editor.phase == phaseEditing && strings.Contains(m.editor.ta.Value(), "written in the editor")
+	})
 	k, _ := m.currentHandoff()
-	text, _, ok, _ := d.LoadDraft(k)
+	text, _, ok, _ := world.local.LoadDraft(k)
 	if !ok || !strings.HasSuffix(text, "written in the editor\n") {
 		t.Fatal("$VISUAL did not edit the draft file")
 	}
-	if !strings.Contains(m.ed.ta.Value(), "written in the editor") {
-		t.Fatal("the editor's text was not read back into the draft")
+}
+
+func TestKeysAnswerWhileSourcesHang(t *testing.T) {
+	f := newFixture()
+	f.hang, f.started = true, make(chan model.SourceID, 16)
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	l := startLive(t, m, 120, 40)
+	for range model.AllSources {
+		select {
+		case <-f.started:
+		case <-time.After(patience):
+			t.Fatal("the fetches did not start")
+		}
 	}
+	// Every source's request is in flight and never answers; keys still work at once.
+	l.send(keyPress("tab"))
+	l.waitFor("tab to move the focus", func(m *Model) bool { return m.dash.focus == 1 })
+	l.send(keyPress("?"))
+	l.waitFor("help to open", func(m *Model) bool {
+		_, ok := m.top().(*helpView)
+		return ok && strings.Contains(screen(m), "refreshing")
+	})
 }

@@ -4,43 +4,125 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
 
-// helpColumnWidth fits the longest key and description of any binding.
-const helpColumnWidth = 36
+// helpView lists the bindings in force in the view it was opened from, generated from that
+// view's key map, in a scrollable viewport.
+type helpView struct {
+	m    *Model
+	from view
+	vp   viewport.Model
+}
 
-// help lists every binding, its sections flowed into as many columns as the width allows,
-// and says how the screen refreshes.
-func (m *Model) help(height int) []string {
-	st := m.st
-	sections := m.keys.helpSections()
-	ncols := max(1, min(len(sections), m.width/helpColumnWidth))
-	cols := make([][]string, ncols)
-	for i, sec := range sections {
-		c := &cols[i%ncols]
-		*c = append(*c, "  "+st.Bold.Render(sec.title))
-		for _, b := range sec.bindings {
-			h := b.Help()
-			*c = append(*c, "    "+st.Key.Render(fit(h.Key, 13))+" "+st.Text.Render(h.Desc))
+func newHelpView(m *Model, from view) *helpView {
+	h := &helpView{m: m, from: from}
+	w, ht := m.bodySize()
+	h.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, ht-1)))
+	h.restyle()
+	return h
+}
+
+func (h *helpView) typing() bool { return false }
+
+func (h *helpView) resize(width, height int) {
+	h.vp.SetWidth(width)
+	h.vp.SetHeight(max(1, height-1))
+	h.restyle()
+}
+
+// restyle lays the sections out in as many columns as fit, each as wide as its widest line.
+func (h *helpView) restyle() {
+	st, width := h.m.st, h.vp.Width()
+	var blocks []string
+	for _, sec := range h.from.keys().sections {
+		lines := []string{st.Bold.Render(sec.title)}
+		keyWidth := 0
+		for _, b := range sec.keys {
+			if b.Enabled() {
+				keyWidth = max(keyWidth, lipgloss.Width(b.Help().Key))
+			}
 		}
-		*c = append(*c, "")
+		for _, b := range sec.keys {
+			if b.Enabled() {
+				lines = append(lines, "  "+st.Key.Render(fitStyled(b.Help().Key, keyWidth))+"  "+st.Text.Render(b.Help().Desc))
+			}
+		}
+		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
-	blocks := make([]string, ncols)
-	for i, c := range cols {
-		blocks[i] = lipgloss.NewStyle().Width(m.width / ncols).Render(strings.Join(c, "\n"))
+	var rows []string
+	var row []string
+	rowWidth := 0
+	for _, b := range blocks {
+		w := lipgloss.Width(b) + 4
+		if len(row) > 0 && rowWidth+w > width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowWidth = nil, 0
+		}
+		row = append(row, lipgloss.NewStyle().PaddingLeft(2).PaddingRight(2).PaddingBottom(1).Render(b))
+		rowWidth += w
 	}
-	lines := []string{st.TitleActive.Render("━ Help") + st.Rule.Render(" "+strings.Repeat("━", max(0, m.width-7))), ""}
-	lines = append(lines, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, blocks...), "\n")...)
-	lines = append(lines,
-		st.Muted.Render(fmt.Sprintf("  Every source refreshes every %s, and r refreshes now; the screen keeps the last data meanwhile.", shortDuration(m.opts.Refresh))),
-		st.Muted.Render("  S1/S2 incidents come first; [blocks deploys] and [data loss] flag the labels of the same name."),
-	)
-	for i := range lines {
-		lines[i] = fit(lines[i], m.width)
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
-	if len(lines) > height {
-		lines = lines[:height]
+	notes := []string{
+		fmt.Sprintf("Every source refreshes every %s, and r refreshes now; the screen keeps the last data meanwhile.", shortDuration(h.m.opts.Refresh)),
+		"S1/S2 incidents come first; [blocks deploys] and [data loss] flag the labels of the same name.",
+	}
+	for _, n := range notes {
+		rows = append(rows, st.Muted.PaddingLeft(2).Width(max(10, width)).Render(n))
+	}
+	h.vp.SetContent(strings.Join(rows, "\n"))
+}
+
+func (h *helpView) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := &h.m.keys
+	switch {
+	case key.Matches(km, k.Back, k.Help):
+		h.m.pop()
+	case key.Matches(km, k.HelpUp):
+		h.vp.ScrollUp(1)
+	case key.Matches(km, k.HelpDown):
+		h.vp.ScrollDown(1)
+	case key.Matches(km, k.HelpPageUp):
+		h.vp.PageUp()
+	case key.Matches(km, k.HelpPageDn):
+		h.vp.PageDown()
+	case key.Matches(km, k.Top):
+		h.vp.GotoTop()
+	case key.Matches(km, k.Bottom):
+		h.vp.GotoBottom()
+	}
+	return nil
+}
+
+func (h *helpView) keys() keyHelp {
+	k := &h.m.keys
+	back := withDesc(key.NewBinding(key.WithKeys("esc", "?"), key.WithHelp("esc/?", "")), "back")
+	return keyHelp{short: []key.Binding{back, shortQuit(k), withDesc(k.HelpDown, "scroll")},
+		sections: []keySection{{"Help", []key.Binding{back, k.HelpUp, k.HelpDown, k.HelpPageUp, k.HelpPageDn, k.Top, k.Bottom}}}}
+}
+
+func (h *helpView) status() string {
+	if h.vp.TotalLineCount() <= h.vp.Height() {
+		return ""
+	}
+	return h.m.st.Muted.Render(fmt.Sprintf("%3.0f%%  ", h.vp.ScrollPercent()*100))
+}
+
+func (h *helpView) render(width, height int) []string {
+	st := h.m.st
+	title := st.TitleActive.Render("━ Help") + st.Rule.Render(" "+strings.Repeat("━", max(0, width-7)))
+	lines := []string{fit(title, width)}
+	for _, l := range strings.Split(h.vp.View(), "\n") {
+		lines = append(lines, fit(l, width))
 	}
 	return lines
 }

@@ -1,61 +1,149 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"sort"
+	"strings"
 
-// keyMap is every binding; help lists them all, so a binding that is not here does not exist.
-type keyMap struct {
-	NextPane, PrevPane, Pane1, Pane2, Pane3, Pane4 key.Binding
-	Up, Down, Top, Bottom, PageUp, PageDown        key.Binding
-	Open, Back, Refresh, Help, Quit                key.Binding
-	Handoff, Ack, Reports, Filter                  key.Binding
-	EdSave, EdRegenerate, EdPreview, EdExternal    key.Binding
-	EdPublish, EdLeave                             key.Binding
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// keys is every binding of the program. Views dispatch on these bindings and build their
+// footer and help from them, so a key that is not here does nothing and a key that is here
+// is always listed. Each binding has a name (its field's name in snake case, e.g.
+// "next_pane"), by which a config can rebind it.
+type keys struct {
+	// Everywhere (but in the editor and text inputs, where keys are text).
+	Quit, Help, Back key.Binding
+
+	// The dashboard.
+	NextPane, PrevPane, JumpPane             key.Binding
+	Up, Down, Top, Bottom, PageUp, PageDown  key.Binding
+	Open, Refresh, Filter, Handoff, Reports  key.Binding
+	Acknowledge                              key.Binding // the Handoffs pane's own
+	FilterKeep, FilterClear                  key.Binding
+	EdSave, EdRegenerate, EdPreview          key.Binding
+	EdExternal, EdPublish, EdLeave           key.Binding
+	Yes, No                                  key.Binding
+	ScrollPage                               key.Binding // space in the detail view
+	HelpUp, HelpDown, HelpPageUp, HelpPageDn key.Binding
 }
 
-func newKeyMap() keyMap {
-	return keyMap{
-		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
-		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Pane1:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "incidents")),
-		Pane2:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "changes")),
-		Pane3:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "on-call issues")),
-		Pane4:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "handoffs")),
-		Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("k/↑", "up")),
-		Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("j/↓", "down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup/ctrl+u", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn/ctrl+d", "page down")),
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open detail")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q/ctrl+c", "quit")),
-		Handoff:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "write the handoff")),
-		Ack:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge a handoff")),
-		Reports:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reports and error budget")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the pane (esc clears)")),
+// keySpec is one binding's default.
+type keySpec struct {
+	field *key.Binding
+	name  string
+	keys  []string
+	help  string // key text shown in help; "" joins the keys with "/"
+	desc  string
+}
 
-		EdSave:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save now (autosaved anyway)")),
-		EdRegenerate: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh the facts, keep your notes")),
-		EdPreview:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "preview as Markdown")),
-		EdExternal:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
-		EdPublish:    key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "publish…")),
-		EdLeave:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave (the draft stays)")),
+func newKeys() keys {
+	k, _ := newKeysWith(nil)
+	return k
+}
+
+// newKeysWith builds the bindings, with overrides (name -> keys) replacing defaults. An
+// unknown name is an error, so a typo in a config does not silently do nothing.
+func newKeysWith(overrides map[string][]string) (keys, error) {
+	var k keys
+	specs := []keySpec{
+		{&k.Quit, "quit", []string{"q", "ctrl+c"}, "", "quit"},
+		{&k.Help, "help", []string{"?"}, "", "help: every binding in force"},
+		{&k.Back, "back", []string{"esc"}, "", "back"},
+		{&k.NextPane, "next_pane", []string{"tab"}, "", "next pane"},
+		{&k.PrevPane, "prev_pane", []string{"shift+tab"}, "", "previous pane"},
+		{&k.JumpPane, "jump_pane", nil, "", "jump to pane"}, // keys from the pane registry
+		{&k.Up, "up", []string{"k", "up"}, "k/↑", "up"},
+		{&k.Down, "down", []string{"j", "down"}, "j/↓", "down"},
+		{&k.Top, "top", []string{"g", "home"}, "", "first"},
+		{&k.Bottom, "bottom", []string{"G", "end"}, "", "last"},
+		{&k.PageUp, "page_up", []string{"pgup", "ctrl+u"}, "", "page up"},
+		{&k.PageDown, "page_down", []string{"pgdown", "ctrl+d"}, "pgdn/ctrl+d", "page down"},
+		{&k.Open, "open", []string{"enter"}, "", "open the selected item"},
+		{&k.Refresh, "refresh", []string{"r"}, "", "refresh now"},
+		{&k.Filter, "filter", []string{"/"}, "", "filter the pane"},
+		{&k.Handoff, "handoff", []string{"h"}, "", "write the handoff"},
+		{&k.Reports, "reports", []string{"R"}, "", "reports and error budget"},
+		{&k.Acknowledge, "acknowledge", []string{"a"}, "", "acknowledge the handoff"},
+		{&k.FilterKeep, "filter_keep", []string{"enter"}, "", "keep the filter"},
+		{&k.FilterClear, "filter_clear", []string{"esc"}, "", "clear the filter"},
+		{&k.EdSave, "editor_save", []string{"ctrl+s"}, "", "save now (autosaved anyway)"},
+		{&k.EdRegenerate, "editor_regenerate", []string{"ctrl+r"}, "", "refresh the facts, keep your notes"},
+		{&k.EdPreview, "editor_preview", []string{"ctrl+o"}, "", "preview as Markdown"},
+		{&k.EdExternal, "editor_external", []string{"ctrl+e"}, "", "edit in $VISUAL/$EDITOR"},
+		{&k.EdPublish, "editor_publish", []string{"ctrl+x"}, "", "publish…"},
+		{&k.EdLeave, "editor_leave", []string{"esc"}, "", "leave (the draft stays)"},
+		{&k.Yes, "yes", []string{"y", "Y"}, "y", "yes"},
+		{&k.No, "no", []string{"n", "N", "esc"}, "n/esc", "no"},
+		{&k.ScrollPage, "scroll_page", []string{"space"}, "", "page down"},
+		{&k.HelpUp, "help_up", []string{"k", "up"}, "k/↑", "scroll up"},
+		{&k.HelpDown, "help_down", []string{"j", "down"}, "j/↓", "scroll down"},
+		{&k.HelpPageUp, "help_page_up", []string{"pgup", "ctrl+u"}, "", "page up"},
+		{&k.HelpPageDn, "help_page_down", []string{"pgdown", "ctrl+d", "space"}, "pgdn/space", "page down"},
 	}
-}
-
-// helpSections groups the bindings for the help screen.
-func (k keyMap) helpSections() []helpSection {
-	return []helpSection{
-		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4}},
-		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Filter}},
-		{"Act", []key.Binding{k.Open, k.Back, k.Refresh, k.Handoff, k.Ack, k.Reports, k.Help, k.Quit}},
-		{"Handoff editor", []key.Binding{k.EdSave, k.EdRegenerate, k.EdPreview, k.EdExternal, k.EdPublish, k.EdLeave}},
+	known := map[string]bool{}
+	for _, s := range specs {
+		known[s.name] = true
+		ks := s.keys
+		helpKey := s.help
+		if o, ok := overrides[s.name]; ok && len(o) > 0 {
+			ks, helpKey = o, ""
+		}
+		if helpKey == "" {
+			helpKey = strings.Join(ks, "/")
+		}
+		*s.field = key.NewBinding(key.WithKeys(ks...), key.WithHelp(helpKey, s.desc))
 	}
+	var unknown []string
+	for name := range overrides {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return k, fmt.Errorf("unknown key binding %s", strings.Join(unknown, ", "))
+	}
+	return k, nil
 }
 
-type helpSection struct {
-	title    string
-	bindings []key.Binding
+// keySection is a titled group of bindings on the help screen.
+type keySection struct {
+	title string
+	keys  []key.Binding
+}
+
+// keyHelp is what a view offers the footer (ShortHelp) and the help screen (sections);
+// it satisfies bubbles' help.KeyMap.
+type keyHelp struct {
+	short    []key.Binding
+	sections []keySection
+}
+
+func (h keyHelp) ShortHelp() []key.Binding { return h.short }
+
+func (h keyHelp) FullHelp() [][]key.Binding {
+	out := make([][]key.Binding, len(h.sections))
+	for i, s := range h.sections {
+		out[i] = s.keys
+	}
+	return out
+}
+
+var _ help.KeyMap = keyHelp{}
+
+// enabled returns b, enabled only when on is true: a disabled binding neither matches nor
+// shows in help.
+func enabled(b key.Binding, on bool) key.Binding {
+	b.SetEnabled(on)
+	return b
+}
+
+// shortQuit is quit as the footer shows it: q (ctrl+c is there too, as everywhere).
+func shortQuit(k *keys) key.Binding {
+	b := k.Quit
+	b.SetHelp("q", "quit")
+	return b
 }

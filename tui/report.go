@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
@@ -15,6 +15,16 @@ import (
 // reads every incident's label events, so less often than the dashboard refreshes.
 const reportEvery = 10 * time.Minute
 
+// firstReportAfter lets the dashboard's first refresh have the API to itself.
+const firstReportAfter = 3 * time.Second
+
+// reportState is the last report of the last seven days, which also holds the budget.
+type reportState struct {
+	last *model.Report
+	err  error
+	busy bool
+}
+
 type (
 	reportMsg struct {
 		report model.Report
@@ -23,34 +33,47 @@ type (
 	reportTickMsg struct{}
 )
 
-// reportCmd computes the report of the last seven days, which also holds the budget.
-func (m *Model) reportCmd() tea.Cmd {
-	if m.reportBusy {
-		return nil
+func (m *Model) firstReport() tea.Cmd { return m.after(firstReportAfter, reportTickMsg{}) }
+
+func (m *Model) handleReport(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case reportMsg:
+		m.report.busy, m.report.err = false, msg.err
+		if msg.err == nil {
+			r := msg.report
+			m.report.last = &r
+		}
+		return nil, true
+	case reportTickMsg:
+		return tea.Batch(m.reportCmd(), m.after(reportEvery, reportTickMsg{})), true
 	}
-	m.reportBusy = true
-	b, now := m.opts.Backend, m.opts.Clock()
-	return func() tea.Msg {
-		r, err := b.Report(context.Background(), model.Window{From: now.Add(-7 * 24 * time.Hour), To: now}, now)
-		return reportMsg{report: r, err: err}
-	}
+	return nil, false
 }
 
-func reportTick() tea.Cmd {
-	return tea.Tick(reportEvery, func(time.Time) tea.Msg { return reportTickMsg{} })
+// reportCmd computes the report of the last seven days.
+func (m *Model) reportCmd() tea.Cmd {
+	if m.report.busy {
+		return nil
+	}
+	m.report.busy = true
+	b, ctx, now := m.opts.Backend, m.opts.Context, m.opts.Clock()
+	return func() tea.Msg {
+		r, err := b.Report(ctx, model.Window{From: now.Add(-7 * 24 * time.Hour), To: now}, now)
+		return reportMsg{report: r, err: err}
+	}
 }
 
 // budgetGauge is the header's summary of the error budget: what is left, and a flag when
 // it burns faster than the window allows.
 func (m *Model) budgetGauge() string {
 	st := m.st
-	if m.report == nil {
-		if m.reportErr != nil {
+	if m.report.last == nil {
+		if m.report.err != nil {
 			return st.Muted.Render("budget ?")
 		}
 		return ""
 	}
-	b := m.report.Budget
+	b := m.report.last.Budget
 	left := b.RemainingFraction()
 	const cells = 8
 	full := int(left*cells + 0.5)
@@ -71,16 +94,49 @@ func (m *Model) budgetGauge() string {
 
 // reportView is the Reports view: the week's figures, a sparkline of incidents per day, and
 // the error budget.
-func (m *Model) reportView(height int) []string {
-	st, w := m.st, m.width
-	lines := []string{st.TitleActive.Render("━ Reports: the last 7 days") + st.Rule.Render(" "+strings.Repeat("━", max(0, w-27)))}
+type reportView struct{ m *Model }
+
+func (m *Model) openReports() tea.Cmd {
+	m.push(&reportView{m: m})
+	if m.report.last == nil {
+		return m.reportCmd()
+	}
+	return nil
+}
+
+func (v *reportView) typing() bool { return false }
+
+func (v *reportView) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := &v.m.keys
 	switch {
-	case m.report == nil && m.reportErr != nil:
-		lines = append(lines, "", st.Bad.Render("  ⚠ "+m.reportErr.Error()), st.Muted.Render("  r to try again"))
-	case m.report == nil:
+	case key.Matches(km, k.Back, k.Reports):
+		v.m.pop()
+	case key.Matches(km, k.Refresh):
+		return v.m.reportCmd()
+	}
+	return nil
+}
+
+func (v *reportView) keys() keyHelp {
+	k := &v.m.keys
+	recompute := withDesc(k.Refresh, "recompute")
+	return keyHelp{short: []key.Binding{k.Back, recompute, withDesc(k.Help, "help"), shortQuit(k)},
+		sections: []keySection{{"Reports", []key.Binding{k.Back, recompute, k.Help, k.Quit}}}}
+}
+
+func (v *reportView) render(w, height int) []string {
+	m, st := v.m, v.m.st
+	lines := []string{st.TitleActive.Render("━ Reports: the last 7 days") + st.Rule.Render(" "+strings.Repeat("━", max(0, w-27)))}
+	switch r := m.report.last; {
+	case r == nil && m.report.err != nil:
+		lines = append(lines, "", st.Bad.Render("  ⚠ "+m.report.err.Error()), st.Muted.Render("  r to try again"))
+	case r == nil:
 		lines = append(lines, "", st.Muted.Render("  reading the production queue and its label events…"))
 	default:
-		r := m.report
 		lines = append(lines, "", st.Bold.Render(fmt.Sprintf("  %d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen))))
 		var days []string
 		for i := range r.PerDay {
@@ -89,11 +145,7 @@ func (m *Model) reportView(height int) []string {
 		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(r.PerDay))), st.Muted.Render("           "+strings.Join(days, " ")), "")
 		lines = append(lines, st.ColHeader.Render("  SEV  OPENED  OPEN  MITIGATE median / p90   RESOLVE median / p90"))
 		for _, s := range r.BySeverity {
-			sevStyle := st.Sev[0]
-			if s.Severity >= 1 && s.Severity <= 4 {
-				sevStyle = st.Sev[s.Severity]
-			}
-			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle.Render(s.Severity.String()), s.Opened, s.StillOpen,
+			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
 				model.Span(s.TimeToMitigate.Median, s.TimeToMitigate.Count)+" / "+model.Span(s.TimeToMitigate.P90, s.TimeToMitigate.Count),
 				model.Span(s.TimeToResolve.Median, s.TimeToResolve.Count)+" / "+model.Span(s.TimeToResolve.P90, s.TimeToResolve.Count)))
 		}
@@ -105,14 +157,14 @@ func (m *Model) reportView(height int) []string {
 			st.Muted.Render(fmt.Sprintf("  %.2f%% over %d days: %s allowed, %s consumed by %s, %s left; 7-day burn rate %.1fx",
 				b.Policy.Target, int(b.Policy.Window.Hours()/24), model.Span(b.Allowed, 1), model.Span(b.Consumed, 1),
 				sevList(b.Policy.Severities), model.Span(b.Remaining, 1), b.BurnRate)))
-		if m.reportErr != nil {
-			lines = append(lines, st.Bad.Render("  ⚠ the last update failed: "+m.reportErr.Error()))
+		if m.report.err != nil {
+			lines = append(lines, st.Bad.Render("  ⚠ the last update failed: "+m.report.err.Error()))
 		}
 	}
 	for i := range lines {
 		lines[i] = fit(lines[i], w)
 	}
-	return lines[:min(len(lines), height)]
+	return lines
 }
 
 func spaced(s string) string { return strings.Join(strings.Split(s, ""), "  ") }

@@ -23,9 +23,12 @@ type cell struct {
 	style lipgloss.Style
 }
 
-// row is one line of a table; ref identifies its issue for detail and selection.
+// row is one line of a table: ref identifies its item for detail and selection, title
+// and url name it outside the table (the detail view's header, the browser).
 type row struct {
 	ref   model.IssueRef
+	title string
+	url   string
 	cells []cell
 }
 

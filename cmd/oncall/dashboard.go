@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -44,7 +48,9 @@ func runDashboard(g *globals, demo *demoOptions, openHandoff bool) error {
 	if err != nil {
 		return err
 	}
-	opts := tui.Options{Rotation: cfg.Rotation, Refresh: cfg.Refresh, Clock: clock, Theme: cfg.Theme,
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // quitting abandons every request still in flight
+	opts := tui.Options{Rotation: cfg.Rotation, Refresh: cfg.Refresh, Clock: clock, Theme: cfg.Theme, Context: ctx,
 		HandoffProject: cfg.GitLab.HandoffProject, Confidential: cfg.Handoff.Confidential, OpenHandoff: openHandoff}
 	if os.Getenv("NO_COLOR") != "" && cfg.Theme == "auto" {
 		opts.Theme = "mono"
@@ -64,7 +70,42 @@ func runDashboard(g *globals, demo *demoOptions, openHandoff bool) error {
 	if err != nil {
 		return err
 	}
-	opts.Backend, opts.Drafts = h, state
-	_, err = tea.NewProgram(tui.New(opts)).Run()
-	return err
+	opts.Backend, opts.Local = h, state
+	return runProgram(tea.NewProgram(tui.New(opts), tea.WithoutSignalHandler()))
+}
+
+// signals that end the dashboard. Each saves the draft as it is on screen and restores the
+// terminal before the process exits with the conventional 128+n.
+var signals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// runProgram runs p until it quits or a signal arrives.
+func runProgram(p *tea.Program) error {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, signals...)
+	defer signal.Stop(sigs)
+	caught := make(chan syscall.Signal, 1)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigs:
+			caught <- s.(syscall.Signal)
+			p.Send(tui.ShutdownMsg{})
+		case <-done:
+			return
+		}
+		// A program stuck in a command still ends, and its terminal is restored.
+		select {
+		case <-time.After(3 * time.Second):
+			p.Kill()
+		case <-done:
+		}
+	}()
+	_, err := p.Run()
+	select {
+	case s := <-caught:
+		return exitError{128 + int(s)}
+	default:
+		return err
+	}
 }

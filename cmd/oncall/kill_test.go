@@ -48,7 +48,7 @@ func TestTypistChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tui.New(tui.Options{Backend: h, Drafts: state, Rotation: cfg.Rotation, Refresh: time.Minute, Theme: "mono",
+	m := tui.New(tui.Options{Backend: h, Local: state, Rotation: cfg.Rotation, Refresh: time.Minute, Theme: "mono",
 		Clock: func() time.Time { return simNow }, OpenHandoff: true, HandoffProject: cfg.GitLab.HandoffProject})
 	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 40), tea.WithoutSignalHandler())
 	go func() { _, _ = p.Run() }()

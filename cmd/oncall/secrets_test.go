@@ -74,7 +74,7 @@ func TestTokensAreNeverWrittenOrPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tui.New(tui.Options{Backend: h, Drafts: local, Rotation: cfg.Rotation, Theme: "mono",
+	m := tui.New(tui.Options{Backend: h, Local: local, Rotation: cfg.Rotation, Theme: "mono",
 		Clock: func() time.Time { return simNow.Add(50 * time.Minute) }, AutosaveDelay: time.Millisecond, CacheDelay: time.Millisecond})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	drive := func(msg tea.Msg) {

@@ -1,0 +1,379 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// dashboard is the bottom view: the panes of the registry, one of them focused.
+type dashboard struct {
+	m         *Model
+	panes     []pane
+	focus     int
+	input     textinput.Model // the filter being typed (/)
+	filtering bool
+}
+
+func newDashboard(m *Model) *dashboard {
+	d := &dashboard{m: m, panes: make([]pane, len(panes)), input: textinput.New()}
+	for i := range panes {
+		d.panes[i].spec = &panes[i]
+	}
+	d.input.Prompt = "/"
+	d.input.CharLimit = 200
+	return d
+}
+
+func (d *dashboard) focused() *pane { return &d.panes[d.focus] }
+
+func (d *dashboard) typing() bool { return d.filtering }
+
+// follow puts every pane's cursor back on its selected item after the data changed.
+func (d *dashboard) follow() {
+	for i := range d.panes {
+		d.panes[i].follow(d.m)
+	}
+}
+
+func (d *dashboard) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if d.filtering {
+			return d.editFilter(msg)
+		}
+		return d.key(msg)
+	case tea.PasteMsg:
+		if d.filtering {
+			var cmd tea.Cmd
+			d.input, cmd = d.input.Update(msg)
+			d.setFilter(d.input.Value())
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (d *dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
+	m, k, p := d.m, &d.m.keys, d.focused()
+	switch {
+	case key.Matches(msg, k.Refresh):
+		return m.refreshNow()
+	case key.Matches(msg, k.Filter):
+		d.filtering = true
+		d.input.SetValue(p.filter)
+		d.input.CursorEnd()
+		return d.input.Focus()
+	case key.Matches(msg, k.Back) && p.filter != "":
+		d.setFilter("")
+	case key.Matches(msg, k.Reports):
+		return m.openReports()
+	case key.Matches(msg, k.Handoff) && m.opts.Local != nil:
+		return m.openEditor()
+	case key.Matches(msg, k.NextPane):
+		d.focus = (d.focus + 1) % len(d.panes)
+	case key.Matches(msg, k.PrevPane):
+		d.focus = (d.focus + len(d.panes) - 1) % len(d.panes)
+	case key.Matches(msg, k.JumpPane):
+		if n := int(msg.Code - '1'); n >= 0 && n < len(d.panes) {
+			d.focus = n
+		}
+	case key.Matches(msg, k.Open):
+		if r, ok := p.selectedRow(m); ok {
+			return m.openDetail(p.spec, r)
+		}
+	default:
+		for _, a := range p.spec.actions {
+			if key.Matches(msg, a.binding(k)) {
+				if r, ok := p.selectedRow(m); ok {
+					return a.run(m, r.ref)
+				}
+				return nil
+			}
+		}
+		d.moveCursor(msg)
+	}
+	return nil
+}
+
+// editFilter types into the focused pane's filter: enter keeps it, esc clears it.
+func (d *dashboard) editFilter(msg tea.KeyPressMsg) tea.Cmd {
+	k := &d.m.keys
+	switch {
+	case key.Matches(msg, k.FilterKeep):
+		d.filtering = false
+		d.input.Blur()
+		return nil
+	case key.Matches(msg, k.FilterClear):
+		d.filtering = false
+		d.input.Blur()
+		d.setFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	d.setFilter(d.input.Value())
+	return cmd
+}
+
+func (d *dashboard) setFilter(f string) {
+	p := d.focused()
+	p.filter, p.cursor, p.offset = f, 0, 0
+	p.follow(d.m)
+}
+
+func (d *dashboard) moveCursor(msg tea.KeyPressMsg) {
+	k, p := &d.m.keys, d.focused()
+	rows := p.rows(d.m)
+	if len(rows) == 0 {
+		return
+	}
+	page := max(1, d.visibleRows(d.focus))
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = len(rows) - 1
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= page
+	case key.Matches(msg, k.PageDown):
+		p.cursor += page
+	default:
+		return
+	}
+	p.cursor = max(0, min(p.cursor, len(rows)-1))
+	p.selected = rows[p.cursor].ref
+}
+
+// keys are the dashboard's bindings; the focused pane's own come with them.
+func (d *dashboard) keys() keyHelp {
+	k, p := &d.m.keys, d.focused()
+	if d.filtering {
+		return keyHelp{short: []key.Binding{k.FilterKeep, k.FilterClear}}
+	}
+	var own []key.Binding
+	for _, a := range p.spec.actions {
+		own = append(own, a.binding(k))
+	}
+	handoff := enabled(k.Handoff, d.m.opts.Local != nil)
+	back := enabled(withDesc(k.Back, "clear the filter"), p.filter != "")
+	sections := []keySection{
+		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.JumpPane}},
+		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Filter, back}},
+		{"Act", []key.Binding{k.Open, k.Refresh, handoff, k.Reports, k.Help, k.Quit}},
+	}
+	if len(own) > 0 {
+		sections = append(sections, keySection{p.spec.title + " pane", own})
+	}
+	short := []key.Binding{withDesc(k.Help, "help"), shortQuit(k), withDesc(handoff, "handoff"), withDesc(k.Open, "open")}
+	short = append(short, own...)
+	short = append(short, withDesc(k.Reports, "reports"), withDesc(k.Filter, "filter"), withDesc(k.NextPane, "pane"),
+		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "move")), withDesc(k.Refresh, "refresh"))
+	return keyHelp{short: short, sections: sections}
+}
+
+// prompt is the filter being typed, shown in the footer.
+func (d *dashboard) prompt() string {
+	if !d.filtering {
+		return ""
+	}
+	return d.input.View()
+}
+
+// withDesc is b with a shorter description, for the footer.
+func withDesc(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// render draws the panes in their bands.
+func (d *dashboard) render(width, height int) []string {
+	heights := d.heights(height)
+	var out []string
+	for _, band := range d.bands() {
+		widths := d.widths(band, width)
+		var cols [][]string
+		for i, k := range band {
+			cols = append(cols, d.paneView(k, widths[i], heights[k]))
+		}
+		sep := d.m.st.Rule.Render("│")
+		for line := range cols[0] {
+			parts := make([]string, len(cols))
+			for i := range cols {
+				parts[i] = cols[i][line]
+			}
+			out = append(out, strings.Join(parts, sep))
+		}
+	}
+	return out
+}
+
+// stacked: below 70 columns every pane takes the whole width.
+func (d *dashboard) stacked() bool { return d.m.width < 70 }
+
+// bands groups the panes (by index) into the rows of the screen.
+func (d *dashboard) bands() [][]int {
+	var out [][]int
+	for i, p := range d.panes {
+		if len(out) == 0 || d.stacked() || panes[out[len(out)-1][0]].band != p.spec.band {
+			out = append(out, []int{i})
+			continue
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+	}
+	return out
+}
+
+// widths splits width between a band's panes, one column of separator between each two.
+func (d *dashboard) widths(band []int, width int) []int {
+	n := len(band)
+	each := (width - (n - 1)) / n
+	out := make([]int, n)
+	for i := range out {
+		out[i] = each
+	}
+	out[n-1] = width - (n-1)*(each+1)
+	return out
+}
+
+// heights splits the body between the bands: each gets its fair share by weight, a band
+// that needs less gives the rest to those that need more, and what nobody needs goes to
+// the last band.
+func (d *dashboard) heights(body int) []int {
+	bands := d.bands()
+	total := 0
+	weights := make([]int, len(bands))
+	need := make([]int, len(bands))
+	for i, b := range bands {
+		weights[i] = 1
+		if !d.stacked() {
+			weights[i] = d.panes[b[0]].spec.weight
+		}
+		total += weights[i]
+		for _, k := range b {
+			need[i] = max(need[i], max(3, len(d.panes[k].rows(d.m))+2))
+		}
+	}
+	alloc := make([]int, len(bands))
+	spare := body
+	for i := range bands {
+		alloc[i] = min(need[i], body*weights[i]/total)
+		spare -= alloc[i]
+	}
+	for i := range bands {
+		give := min(spare, need[i]-alloc[i])
+		alloc[i] += give
+		spare -= give
+	}
+	alloc[len(alloc)-1] += spare
+	h := make([]int, len(d.panes))
+	for i, b := range bands {
+		for _, k := range b {
+			h[k] = alloc[i]
+		}
+	}
+	return h
+}
+
+// visibleRows is how many item rows pane k shows.
+func (d *dashboard) visibleRows(k int) int {
+	_, body := d.m.bodySize()
+	h := d.heights(body)[k]
+	if h >= 5 {
+		return h - 2 // title and column header
+	}
+	return max(0, h-1)
+}
+
+// paneView draws one pane in exactly height lines of width cells.
+func (d *dashboard) paneView(k, width, height int) []string {
+	if height <= 0 {
+		return nil
+	}
+	m, st := d.m, d.m.st
+	p := &d.panes[k]
+	rows := p.rows(m)
+	focused := k == d.focus && m.top() == d
+
+	health := m.snap.Health[p.spec.source]
+	status := ""
+	switch {
+	case health.Failing():
+		status = st.Bad.Render("⚠ " + health.LastError)
+	case health.LastSuccess.IsZero():
+		status = st.Muted.Render("loading…")
+	}
+	titleStyle, rule := st.Title, "─"
+	if focused {
+		titleStyle, rule = st.TitleActive, "━"
+	}
+	summary := p.summary
+	if p.filter != "" {
+		summary = fmt.Sprintf("/%s: %d of %d · %s", p.filter, len(rows), len(p.all), summary)
+	}
+	if health.LastSuccess.IsZero() {
+		summary = "" // no count until the source has answered once
+	}
+	title := st.Rule.Render(rule+" ") + titleStyle.Render(fmt.Sprintf("%d %s", k+1, p.spec.title)) + st.Muted.Render("  "+summary+" ")
+	if status != "" {
+		title += status + " "
+	}
+	if lipgloss.Width(title) > width {
+		title = fit(title, width)
+	}
+	if fill := width - lipgloss.Width(title); fill > 0 {
+		title += st.Rule.Render(strings.Repeat(rule, fill))
+	}
+	lines := []string{title}
+
+	showHeader := height >= 5
+	visible := height - 1
+	if showHeader {
+		visible--
+	}
+	overflow := len(rows) > visible && visible > 1
+	if overflow {
+		visible-- // the last line tells what is scrolled out of sight
+	}
+	p.offset = scrollTo(p.offset, p.cursor, visible)
+	tableHeight := visible
+	if showHeader {
+		tableHeight++
+	}
+	switch {
+	case len(rows) == 0 && health.LastSuccess.IsZero() && health.Failing():
+		retry := "retrying every " + shortDuration(m.opts.Refresh)
+		if s := m.source(p.spec.source); s.next.After(m.opts.Clock()) {
+			retry = "retrying in " + model.Countdown(s.next.Sub(m.opts.Clock()))
+		}
+		lines = append(lines, st.Muted.Render(fit("  no data yet; "+retry+" (r: now)", width)))
+	case len(rows) == 0 && !health.LastSuccess.IsZero():
+		lines = append(lines, st.Muted.Render(fit("  "+p.spec.empty, width)))
+	default:
+		lines = append(lines, renderTable(st, p.spec.columns, rows, width, tableHeight, p.cursor, p.offset, focused, showHeader)...)
+	}
+	for len(lines) < height {
+		lines = append(lines, strings.Repeat(" ", width))
+	}
+	if overflow {
+		var more []string
+		if p.offset > 0 {
+			more = append(more, fmt.Sprintf("↑ %d above", p.offset))
+		}
+		if below := len(rows) - p.offset - visible; below > 0 {
+			more = append(more, fmt.Sprintf("↓ %d more", below))
+		}
+		lines[height-1] = st.Muted.Render(fit("  "+strings.Join(more, " · "), width))
+	}
+	return lines
+}

@@ -1,0 +1,428 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// fixtureModel is the dashboard over the fixture, every source answered once.
+func fixtureModel(t *testing.T, w, h int) (*Model, *fixture, *timers) {
+	t.Helper()
+	f := newFixture()
+	m, ts := testModel(t, f, nil, testNow, w, h)
+	run(t, m, m.refreshAll())
+	return m, f, ts
+}
+
+func TestGoldenDashboard(t *testing.T) {
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {120, 40}, {200, 60}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			m, _, _ := fixtureModel(t, size[0], size[1])
+			out := screen(m)
+			if got := len(lines(out)); got != size[1] {
+				t.Errorf("%d lines; want exactly %d", got, size[1])
+			}
+			for i, line := range lines(out) {
+				if w := ansi.StringWidth(line); w > size[0] {
+					t.Errorf("line %d is %d cells wide: %q", i, w, line)
+				}
+			}
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
+func TestGoldenHelpAndFocus(t *testing.T) {
+	m, _, _ := fixtureModel(t, 80, 24)
+	press(t, m, "2", "j")
+	golden.RequireEqual(t, []byte(screen(m)))
+}
+
+func TestHelpListsTheBindingsInForceAndScrollsToItsEnd(t *testing.T) {
+	m, _, _ := fixtureModel(t, 80, 24)
+	press(t, m, "4", "?")
+	out := screen(m)
+	for _, want := range []string{"tab", "shift+tab", "1-4", "enter", "refresh now", "quit", "j/↓", "Handoffs pane", "acknowledge the handoff"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help does not list %q:\n%s", want, out)
+		}
+	}
+	// At 80x24 help does not fit: it scrolls, and its last line can be reached.
+	last := "of the same name"
+	if strings.Contains(out, last) {
+		t.Fatalf("the test needs help longer than the screen:\n%s", out)
+	}
+	for i := 0; i < 10 && !strings.Contains(screen(m), last); i++ {
+		press(t, m, "pgdown")
+	}
+	if !strings.Contains(screen(m), last) {
+		t.Fatalf("the end of help cannot be reached:\n%s", screen(m))
+	}
+	press(t, m, "esc")
+	press(t, m, "1", "?")
+	if strings.Contains(screen(m), "acknowledge the handoff") {
+		t.Error("help offers a key of the Handoffs pane while the Incidents pane is focused")
+	}
+}
+
+func TestFooterOffersOnlyTheKeysInForce(t *testing.T) {
+	m, _, _ := fixtureModel(t, 200, 40)
+	footer := func() string { o := lines(screen(m)); return o[len(o)-1] }
+	if strings.Contains(footer(), "acknowledge") {
+		t.Errorf("the Incidents pane's footer offers a: %q", footer())
+	}
+	press(t, m, "enter")
+	if !strings.Contains(screen(m), "Customer Impact") || strings.Contains(footer(), "acknowledge") {
+		t.Errorf("an incident's detail offers a: %q", footer())
+	}
+	press(t, m, "esc", "4")
+	if !strings.Contains(footer(), "a acknowledge") {
+		t.Errorf("the Handoffs pane's footer lacks a: %q", footer())
+	}
+	press(t, m, "enter")
+	if !strings.Contains(footer(), "a acknowledge") {
+		t.Errorf("a handoff's detail lacks a: %q", footer())
+	}
+}
+
+func TestEverythingFitsAt120x40WithoutScrolling(t *testing.T) {
+	out := screen(loaded(t, 120, 40))
+	if strings.Contains(out, "more") {
+		t.Errorf("at 120x40 the simulated queue should fit without scrolling:\n%s", out)
+	}
+	for _, want := range []string{"on call", "next", "handoff EMEA → AMER", "in 1h29m", "1 triggered", "2 acknowledged",
+		"Incidents", "Changes", "On-call issues", "Handoffs", "[blocks deploys]", "[data loss]", "ready", "in-progress"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("screen lacks %q", want)
+		}
+	}
+}
+
+func TestKeysMoveFocusAndCursor(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	press(t, m, "tab")
+	if m.dash.focus != 1 {
+		t.Fatalf("tab: focus %d", m.dash.focus)
+	}
+	press(t, m, "shift+tab", "shift+tab")
+	if m.dash.focus != len(panes)-1 {
+		t.Fatalf("shift+tab twice from changes: focus %d", m.dash.focus)
+	}
+	press(t, m, "1", "j", "down", "k")
+	p := m.dash.focused()
+	if m.dash.focus != 0 || p.cursor != 1 {
+		t.Fatalf("1 j down k: focus %d cursor %d", m.dash.focus, p.cursor)
+	}
+	press(t, m, "G")
+	if n := len(f.world.Incidents); p.cursor != n-1 {
+		t.Fatalf("G: cursor %d of %d", p.cursor, n)
+	}
+	press(t, m, "j")
+	if n := len(f.world.Incidents); p.cursor != n-1 {
+		t.Fatalf("j past the end moved the cursor to %d", p.cursor)
+	}
+	press(t, m, "g")
+	if p.cursor != 0 {
+		t.Fatal("g did not go to the top")
+	}
+	if !quits(press(t, m, "q")) {
+		t.Fatal("q does not quit")
+	}
+}
+
+func TestEnterOpensDetailAndEscGoesBack(t *testing.T) {
+	m := loaded(t, 100, 30)
+	press(t, m, "j", "enter")
+	d, ok := m.top().(*detailView)
+	if !ok {
+		t.Fatal("enter did not open the detail view")
+	}
+	want := m.snap.Incidents[1]
+	out := screen(m)
+	for _, s := range []string{want.Title[:30], "## Customer Impact", "Latest notes", fmt.Sprintf("#%d", want.IID)} {
+		if !strings.Contains(out, s) {
+			t.Errorf("detail lacks %q:\n%s", s, out)
+		}
+	}
+	before := d.vp.YOffset()
+	press(t, m, "j", "j")
+	if d.vp.YOffset() != before+2 {
+		t.Errorf("j in the detail view scrolled from %d to %d", before, d.vp.YOffset())
+	}
+	press(t, m, "space")
+	if d.vp.YOffset() <= before+2 {
+		t.Error("space did not page down")
+	}
+	press(t, m, "?")
+	press(t, m, "esc")
+	if m.top() != d {
+		t.Fatal("esc in help opened from the detail view should return to it")
+	}
+	press(t, m, "esc")
+	if m.top() != m.dash || m.dash.focused().cursor != 1 {
+		t.Fatalf("esc: top %T cursor %d", m.top(), m.dash.focused().cursor)
+	}
+}
+
+func TestFailingSourceKeepsItsDataAndSaysWhy(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	f.fail(model.SourceQueue, errors.New("production issues: 503 Service Unavailable"))
+	f.set(func(w *model.Snapshot) { w.Incidents = nil })
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "Replication lag on the main database") {
+		t.Error("the last good incidents vanished when the source failed")
+	}
+	if !strings.Contains(out, "⚠ production issues: 503 Service Unavailable") || !strings.Contains(out, "1 failing") {
+		t.Errorf("the failure is not shown:\n%s", out)
+	}
+	f.fail(model.SourceQueue, nil)
+	press(t, m, "r")
+	if out := screen(m); strings.Contains(out, "503") || strings.Contains(out, "failing") {
+		t.Error("the failure is still shown after the source recovered")
+	}
+}
+
+func TestRefreshesNeverPileUpAndStaleAnswersAreDropped(t *testing.T) {
+	f := newFixture()
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	first := m.refreshAll()
+	if again := m.refreshAll(); again != nil {
+		if b, ok := again().(tea.BatchMsg); !ok || len(b) > 0 {
+			t.Fatalf("a second refresh while the first is in flight issued %v", b)
+		}
+	}
+	run(t, m, first)
+	for _, id := range model.AllSources {
+		if f.callsOf(id) != 1 {
+			t.Errorf("%s fetched %d times", id, f.callsOf(id))
+		}
+	}
+	// An answer carrying an older sequence number is dropped.
+	m.Update(fetchedMsg{id: model.SourceQueue, seq: m.source(model.SourceQueue).seq - 1, patch: func(s *model.Snapshot) { s.Incidents = nil }})
+	if len(m.snap.Incidents) == 0 {
+		t.Fatal("a stale answer overwrote newer data")
+	}
+}
+
+func TestSelectionFollowsTheIssueAcrossRefreshes(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	press(t, m, "j", "j")
+	on := m.dash.focused().selected
+	f.set(func(w *model.Snapshot) {
+		w.Incidents = append([]model.Incident{fixtureIncident(4200, 1, model.StatusActive, "new S1", time.Minute)}, w.Incidents...)
+	})
+	run(t, m, m.refreshAll())
+	if p := m.dash.focused(); p.cursor != 3 || p.selected != on {
+		t.Fatalf("cursor %d on #%d; want it still on #%d", p.cursor, p.selected.IID, on.IID)
+	}
+}
+
+func TestHeaderCountdownAndRegions(t *testing.T) {
+	m, _, _ := fixtureModel(t, 120, 40)
+	ls := lines(screen(m))
+	if !strings.Contains(ls[0], "Mon 23 Nov 14:30:05 UTC") || !strings.Contains(ls[0], "15:30 CET") {
+		t.Errorf("clock line %q", ls[0])
+	}
+	if !strings.HasPrefix(ls[1], "▶ EMEA") || !strings.Contains(ls[1], "on call Ana Kowalska") || !strings.Contains(ls[2], "off shift") {
+		t.Errorf("region lines:\n%s\n%s", ls[1], ls[2])
+	}
+	if !strings.Contains(ls[2], "next Jordan Reyes 16:00") || !strings.Contains(ls[1], "next Priya Raman Tue 04:00") {
+		t.Errorf("next shifts:\n%s\n%s", ls[1], ls[2])
+	}
+	if !strings.Contains(ls[3], "at 16:00 UTC, in 1h29m") {
+		t.Errorf("handoff line %q", ls[3])
+	}
+}
+
+func TestTheRotationFailingNeverShowsAZeroTime(t *testing.T) {
+	f := newFixture()
+	f.fail(model.SourceRotation, errors.New("on-call: 502 Bad Gateway"))
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if strings.Contains(out, "00:00") || !strings.Contains(out, "next unknown 16:00") {
+		t.Fatalf("with PagerDuty failing, the header should say unknown at the configured times:\n%s", out)
+	}
+}
+
+func TestIncidentsOpenedDuringTheSessionAreMarkedNew(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	if strings.Contains(screen(m), "[new]") {
+		t.Fatal("incidents present at start are marked new")
+	}
+	f.set(func(w *model.Snapshot) {
+		w.Incidents = append([]model.Incident{fixtureIncident(4200, 1, model.StatusActive, "fresh outage", time.Minute)}, w.Incidents...)
+	})
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "[new] fresh outage") || strings.Contains(out, "[new] Sidekiq") {
+		t.Fatalf("new incident not marked:\n%s", out)
+	}
+	if got := m.View().WindowTitle; got != "oncall: 2 S1, 1 S2" {
+		t.Errorf("window title %q", got)
+	}
+}
+
+func TestTimersRefreshEverySourceAndTheClock(t *testing.T) {
+	f := newFixture()
+	m, ts := testModel(t, f, nil, testNow, 120, 40)
+	run(t, m, m.Init())
+	for _, id := range model.AllSources {
+		if f.callsOf(id) != 1 {
+			t.Fatalf("%s fetched %d times at start", id, f.callsOf(id))
+		}
+	}
+	if n := ts.fire(t, m, refreshTickMsg{}); n != 1 {
+		t.Fatalf("%d refresh timers pending after start; want 1", n)
+	}
+	for _, id := range model.AllSources {
+		if f.callsOf(id) != 2 {
+			t.Errorf("%s fetched %d times after the refresh timer", id, f.callsOf(id))
+		}
+	}
+	if len(ts.take(refreshTickMsg{})) != 1 || len(ts.take(clockMsg{})) != 1 {
+		t.Error("the refresh timer and the clock do not start their next round")
+	}
+}
+
+func TestWideAndHostileTitlesKeepColumnsAligned(t *testing.T) {
+	long := strings.Repeat("very long title ", 700) // 11,200 characters
+	f := newFixture()
+	f.set(func(w *model.Snapshot) {
+		w.Incidents = []model.Incident{
+			fixtureIncident(1, 1, model.StatusActive, "データベース障害: 書き込み失敗 🔥🔥 レプリカ遅延", time.Hour),
+			fixtureIncident(2, 2, model.StatusActive, long, time.Hour),
+			fixtureIncident(3, 3, model.StatusActive, "plain ascii title", time.Hour),
+			fixtureIncident(4, 4, model.StatusActive, "emoji 👩‍💻 zwj and 🇯🇵 flag", time.Hour),
+		}
+		for i := range w.Incidents {
+			w.Incidents[i].Assignees = []model.Person{{Name: "张伟"}}
+		}
+	})
+	m, _ := testModel(t, f, nil, testNow, 100, 30)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	var ageCols []int
+	for _, line := range lines(out) {
+		if w := ansi.StringWidth(line); w > 100 {
+			t.Errorf("line is %d cells: %q", w, line)
+		}
+		if strings.HasPrefix(strings.TrimLeft(line, " ▌"), "S") && strings.Contains(line, "张伟") {
+			// The AGE column starts at the same cell on every row, whatever the title held.
+			idx := strings.Index(line, " 1h ")
+			ageCols = append(ageCols, ansi.StringWidth(line[:idx]))
+		}
+	}
+	if len(ageCols) != 4 {
+		t.Fatalf("found %d incident rows:\n%s", len(ageCols), out)
+	}
+	for _, c := range ageCols[1:] {
+		if c != ageCols[0] {
+			t.Fatalf("AGE columns at cells %v: not aligned\n%s", ageCols, out)
+		}
+	}
+}
+
+func TestRetryBackoffGrowsIsCappedAndHonoursRetryAfter(t *testing.T) {
+	m, _, ts := fixtureModel(t, 120, 40)
+	m.opts.FirstRetry = 5 * time.Second
+	var waits []time.Duration
+	for i := 0; i < 6; i++ {
+		m.scheduleRetry(model.SourcePages, errors.New("500"))
+		waits = append(waits, m.source(model.SourcePages).next.Sub(testNow))
+	}
+	if waits[0] < 4*time.Second || waits[0] > 6*time.Second || waits[2] < 16*time.Second || waits[5] > 72*time.Second {
+		t.Fatalf("waits %v: want 5s doubling (±20%%) up to the 1m refresh", waits)
+	}
+	if got := ts.take(retryMsg{}); len(got) != 6 || got[5].d != waits[5] {
+		t.Fatalf("the retry timers do not match the plan: %+v", got)
+	}
+	m.scheduleRetry(model.SourcePages, &model.RetryAfterError{Err: errors.New("429"), After: 3 * time.Minute})
+	s := m.source(model.SourcePages)
+	if s.next.Sub(testNow) != 3*time.Minute || s.server.Sub(testNow) != 3*time.Minute {
+		t.Fatalf("Retry-After not honoured: %+v", s)
+	}
+	if m.due(model.SourcePages, true) || m.due(model.SourcePages, false) {
+		t.Fatal("a source may not be asked before its Retry-After, not even by r")
+	}
+	before := m.source(model.SourcePages).seq
+	run(t, m, m.refreshNow())
+	if m.source(model.SourcePages).seq != before {
+		t.Fatal("r asked a source inside its Retry-After")
+	}
+}
+
+func TestFilterAPane(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	all := len(f.world.Incidents)
+	press(t, m, "/", "s", "i", "d", "e")
+	rows := m.dash.focused().rows(m)
+	if len(rows) != 1 || !strings.Contains(rows[0].title, "Sidekiq") || !strings.Contains(screen(m), fmt.Sprintf("/side: 1 of %d", all)) {
+		t.Fatalf("filter /side: %d rows\n%s", len(rows), screen(m))
+	}
+	press(t, m, "backspace", "backspace", "backspace", "backspace", "s", "i", "d", "e")
+	press(t, m, "enter", "j")
+	if m.dash.filtering || m.dash.focused().cursor != 0 {
+		t.Fatal("enter should keep the filter and give the keys back to the pane")
+	}
+	press(t, m, "esc")
+	if rows := m.dash.focused().rows(m); len(rows) != all {
+		t.Fatalf("esc did not clear the filter: %d rows", len(rows))
+	}
+	press(t, m, "/", "q", "?")
+	if m.dash.focused().filter != "q?" || m.top() != m.dash {
+		t.Fatal("q and ? while typing a filter must be text, not quit or help")
+	}
+}
+
+// TestAPaneIsOneSpec adds a pane to the registry, and nothing else: it gets a number, a
+// place on the screen, focus, its own key in the footer and help.
+func TestAPaneIsOneSpec(t *testing.T) {
+	saved := panes
+	defer func() { panes = saved }()
+	done := false
+	panes = append(append([]paneSpec(nil), saved...), paneSpec{
+		title: "Pages", source: model.SourcePages, columns: []column{{title: "STATUS", width: 10}, {title: "TITLE", min: 10}},
+		build: func(m *Model) ([]row, string) {
+			var rows []row
+			for _, p := range m.snap.Pages.Open {
+				rows = append(rows, row{title: p.Title, cells: []cell{{p.Status, m.st.Bad}, {p.Title, m.st.Text}}})
+			}
+			return rows, fmt.Sprintf("%d open", len(rows))
+		},
+		empty: "no open pages", band: 0, weight: 4,
+		actions: []paneAction{{binding: func(*keys) key.Binding { return key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "frob the page")) },
+			run: func(*Model, model.IssueRef) tea.Cmd { done = true; return nil }}},
+	})
+	m, _, _ := fixtureModel(t, 160, 40)
+	out := screen(m)
+	if !strings.Contains(out, "5 Pages") || !strings.Contains(out, "GitalyCPUSaturation") {
+		t.Fatalf("the fifth pane is not drawn:\n%s", out)
+	}
+	press(t, m, "5")
+	if m.dash.focused().spec.title != "Pages" {
+		t.Fatal("5 does not focus the new pane")
+	}
+	if ls := lines(screen(m)); !strings.Contains(ls[len(ls)-1], "x frob the page") {
+		t.Errorf("the footer lacks the pane's key: %q", ls[len(ls)-1])
+	}
+	press(t, m, "x")
+	if !done {
+		t.Error("the pane's key did not run its action")
+	}
+	press(t, m, "?")
+	if out := screen(m); !strings.Contains(out, "Pages pane") || !strings.Contains(out, "frob the page") || !strings.Contains(out, "1-5") {
+		t.Errorf("help does not list the new pane:\n%s", out)
+	}
+}

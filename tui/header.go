@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// render draws header, body and footer to exactly width x height.
+func (m *Model) render() string {
+	header := m.header()
+	w, h := m.bodySize()
+	lines := append(header, m.body(w, h)...)
+	lines = append(pad(lines, m.width, m.height-1), m.footer())
+	return strings.Join(lines, "\n")
+}
+
+// bodySize is the space between the header and the footer.
+func (m *Model) bodySize() (int, int) {
+	return m.width, max(1, m.height-m.headerHeight()-1)
+}
+
+// headerHeight: the clock line, one line per region, the handoff line, the sources' health
+// (when worth showing), and a banner when there is something to say about the handoff.
+func (m *Model) headerHeight() int {
+	return len(m.header())
+}
+
+func (m *Model) header() []string {
+	lines := append([]string{m.titleLine()}, m.regionLines()...)
+	lines = append(lines, m.handoffLine())
+	if m.showHealthLine() {
+		lines = append(lines, m.healthLine())
+	}
+	if b := m.banner(); b != "" && !m.showing(m.editor) {
+		lines = append(lines, b)
+	}
+	return lines
+}
+
+// titleLine is the name, the budget gauge and the clocks; on a narrow screen the least
+// useful parts go first (the label, the gauge, the local time), the UTC clock last.
+func (m *Model) titleLine() string {
+	st, now := m.st, m.now
+	name := st.Accent.Bold(true).Render("oncall")
+	label := ""
+	if m.opts.Label != "" {
+		label = " " + st.Muted.Render(m.opts.Label)
+	}
+	utc := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04:05") + " UTC")
+	local := st.Muted.Render(" · " + now.In(m.opts.Zone).Format("15:04 MST"))
+	gauge := m.budgetGauge()
+	if gauge != "" {
+		gauge += "  "
+	}
+	for _, try := range [][2]string{
+		{name + label, gauge + utc + local},
+		{name, gauge + utc + local},
+		{name, utc + local},
+		{name, utc},
+	} {
+		if lipgloss.Width(try[0])+lipgloss.Width(try[1])+1 <= m.width {
+			return spread(try[0], try[1], m.width)
+		}
+	}
+	return fit(utc, m.width)
+}
+
+// regionLines shows each region: who is on call now, who takes its next shift, and when.
+func (m *Model) regionLines() []string {
+	st, now := m.st, m.now
+	cur := m.opts.Rotation.ShiftAt(now)
+	nameWidth := 0
+	for _, r := range m.opts.Rotation {
+		nameWidth = max(nameWidth, lipgloss.Width(r.Name))
+	}
+	onCall := map[string]model.OnCall{}
+	for _, oc := range m.snap.OnCall {
+		onCall[oc.Region] = oc
+	}
+	rotHealth := m.snap.Health[model.SourceRotation]
+	var lines []string
+	for _, r := range m.opts.Rotation {
+		active := r.Name == cur.Region.Name
+		marker, regionStyle := "  ", st.Muted
+		if active {
+			marker, regionStyle = st.Accent.Render("▶ "), st.Bold
+		}
+		oc, known := onCall[r.Name]
+		nowText := st.Muted.Render("off shift")
+		if active {
+			nowText = st.Muted.Render("on call ") + st.Bold.Render(personOr(oc.Now, known, rotHealth))
+		}
+		nextText := st.Muted.Render("next ") + st.Text.Render(personOr(oc.Next, known, rotHealth)) +
+			st.Muted.Render(" "+shortTime(now, r.NextShiftOf(now).Start))
+		line := marker + regionStyle.Render(fit(r.Name, nameWidth)) + "  " +
+			st.Muted.Render(r.Start.String()+"–"+r.End.String()) + "  " + fitStyled(nowText, 30) + "  " + nextText
+		lines = append(lines, fit(line, m.width))
+	}
+	return lines
+}
+
+// handoffLine is the next handoff with its countdown, and the open pages.
+func (m *Model) handoffLine() string {
+	st, now := m.st, m.now
+	h := m.opts.Rotation.NextHandoff(now)
+	countStyle := st.Bold
+	if h.At.Sub(now) < time.Hour {
+		countStyle = st.Warn.Bold(true) // the hour in which the handoff gets written
+	}
+	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
+		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(model.Countdown(h.At.Sub(now)))
+	return spread(handoff, m.pagesText(), m.width)
+}
+
+// personOr names who is on call, or says why it cannot.
+func personOr(p *model.Person, known bool, h model.Health) string {
+	switch {
+	case p != nil:
+		return p.Display()
+	case known:
+		return "nobody scheduled"
+	case h.Failing():
+		return "unknown"
+	}
+	return "…"
+}
+
+func shortTime(now, t time.Time) string {
+	t = t.UTC()
+	if t.YearDay() == now.UTC().YearDay() && t.Year() == now.UTC().Year() {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}
+
+func (m *Model) pagesText() string {
+	st := m.st
+	h := m.snap.Health[model.SourcePages]
+	if h.LastSuccess.IsZero() {
+		if h.Failing() {
+			return st.Bad.Render("pages: " + reasonOnly(h.LastError))
+		}
+		return st.Muted.Render("pages …")
+	}
+	p := m.snap.Pages
+	trig := st.Muted.Render("0 triggered")
+	if p.Triggered > 0 {
+		trig = st.Bad.Render(fmt.Sprintf("%d triggered", p.Triggered))
+	}
+	ack := st.Muted.Render(fmt.Sprintf("%d acknowledged", p.Acknowledged))
+	if p.Acknowledged > 0 {
+		ack = st.Warn.Render(fmt.Sprintf("%d acknowledged", p.Acknowledged))
+	}
+	out := st.Muted.Render("pages ") + trig + st.Muted.Render(" · ") + ack
+	if h.Failing() {
+		out = st.Bad.Render("⚠ ") + out
+	}
+	return out
+}
+
+// banner is one line about the handoff that must not be missed: a handoff stuck in the
+// outbox, the last hour of a shift with none published, or a draft waiting to be finished.
+func (m *Model) banner() string {
+	st := m.st
+	if len(m.outbox) > 0 {
+		w := m.outbox[0]
+		what := "a handoff is"
+		if len(m.outbox) > 1 {
+			what = fmt.Sprintf("%d handoffs are", len(m.outbox))
+		}
+		return st.Warn.Render(fit(fmt.Sprintf("⏳ %s waiting in the outbox; retry in %s (%s)", what,
+			model.Countdown(w.NextAttempt.Sub(m.opts.Clock())), reasonOnly(w.LastError)), m.width))
+	}
+	if m.opts.Local == nil {
+		return ""
+	}
+	ho := m.opts.Rotation.NextHandoff(m.now)
+	published := m.publishedThisShift()
+	known := !m.snap.Health[model.SourceHandoffs].LastSuccess.IsZero()
+	if left := ho.At.Sub(m.now); left <= time.Hour && known && !published {
+		what := "press h to write it"
+		if m.hasDraft {
+			what = "press h to finish your draft"
+		}
+		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, model.Countdown(left), what), m.width))
+	}
+	if m.hasDraft && !published {
+		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved and unpublished: press h to continue it", m.width))
+	}
+	return ""
+}
+
+// publishedThisShift reports whether the handoff of the current shift is on GitLab.
+func (m *Model) publishedThisShift() bool {
+	_, title := m.currentHandoff()
+	for _, h := range m.snap.Handoffs {
+		if h.Title == title {
+			return true
+		}
+	}
+	return false
+}
+
+// footer is the bindings in force on the left (most important first, the rest dropped when
+// space is short) and the sources' state or the last message on the right.
+func (m *Model) footer() string {
+	st := m.st
+	right := m.healthText()
+	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < 8*time.Second {
+		right = st.Accent.Render(m.flash)
+	}
+	if s, ok := m.top().(interface{ status() string }); ok && s.status() != "" {
+		right = s.status() + right
+	}
+	var parts []string
+	if p, ok := m.top().(interface{ prompt() string }); ok && p.prompt() != "" {
+		parts = append(parts, p.prompt())
+	}
+	for _, b := range m.top().keys().short {
+		if b.Enabled() {
+			parts = append(parts, st.Key.Render(b.Help().Key)+" "+st.Muted.Render(b.Help().Desc))
+		}
+	}
+	for n := len(parts); n > 0; n-- {
+		left := strings.Join(parts[:n], "  ")
+		if lipgloss.Width(left)+lipgloss.Width(right)+2 <= m.width || n == 1 {
+			return spread(left, right, m.width)
+		}
+	}
+	return spread("", right, m.width)
+}

@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// patience bounds every wait on a real program: generous, because CI is a busy 2-core
+// machine; a test that passes waits far less.
+const patience = 20 * time.Second
+
+// live is the model inside a real tea.Program, with the program's own goroutines and
+// command runner. The test looks at the model only on the program's goroutine (do).
+type live struct {
+	t    *testing.T
+	p    *tea.Program
+	done chan struct{}
+}
+
+// probeMsg runs fn on the program's goroutine; the filter takes it before the model sees it.
+type probeMsg struct {
+	fn   func(*Model)
+	done chan struct{}
+}
+
+func startLive(t *testing.T, m *Model, w, h int) *live {
+	t.Helper()
+	filter := func(model tea.Model, msg tea.Msg) tea.Msg {
+		if p, ok := msg.(probeMsg); ok {
+			p.fn(model.(*Model))
+			close(p.done)
+			return nil
+		}
+		return msg
+	}
+	l := &live{t: t, done: make(chan struct{})}
+	l.p = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(w, h),
+		tea.WithoutSignalHandler(), tea.WithFilter(filter), tea.WithContext(t.Context()))
+	go func() { _, _ = l.p.Run(); close(l.done) }()
+	t.Cleanup(func() { l.p.Kill(); <-l.done })
+	return l
+}
+
+func (l *live) send(msg tea.Msg) { l.p.Send(msg) }
+
+// do runs fn on the program's goroutine and waits for it.
+func (l *live) do(fn func(*Model)) {
+	l.t.Helper()
+	done := make(chan struct{})
+	go l.p.Send(probeMsg{fn: fn, done: done})
+	select {
+	case <-done:
+	case <-l.done:
+		l.t.Fatal("the program ended")
+	case <-time.After(patience):
+		l.t.Fatal("the program did not answer within the patience")
+	}
+}
+
+// waitFor waits until cond holds on the model, looking after each message.
+func (l *live) waitFor(what string, cond func(*Model) bool) {
+	l.t.Helper()
+	deadline := time.Now().Add(patience)
+	for time.Now().Before(deadline) {
+		ok := false
+		l.do(func(m *Model) { ok = cond(m) })
+		if ok {
+			return
+		}
+		time.Sleep(5 * time.Millisecond) // polling for a condition, not proving a duration
+	}
+	l.t.Fatalf("waited %s for %s", patience, what)
+}
+
+// ended waits for the program to quit.
+func (l *live) ended(what string) {
+	l.t.Helper()
+	select {
+	case <-l.done:
+	case <-time.After(patience):
+		l.t.Fatal(what)
+	}
+}
