@@ -19,11 +19,12 @@ demo:
 test:
 	$(GO) test -race -count=1 -timeout 10m $(PKGS)
 
-## lint: formatting and vet must be clean
+## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool) must be clean
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 ## fuzz: a short run of each fuzz target (the sanitiser and the config parser)
 fuzz:

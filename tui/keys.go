@@ -39,11 +39,6 @@ type keySpec struct {
 	desc  string
 }
 
-func newKeys() keys {
-	k, _ := newKeysWith(nil)
-	return k
-}
-
 // newKeysWith builds the bindings, with overrides (name -> keys) replacing defaults. An
 // unknown name is an error, so a typo in a config does not silently do nothing.
 func newKeysWith(overrides map[string][]string) (keys, error) {

@@ -74,13 +74,3 @@ func (l *live) waitFor(what string, cond func(*Model) bool) {
 	}
 	l.t.Fatalf("waited %s for %s", patience, what)
 }
-
-// ended waits for the program to quit.
-func (l *live) ended(what string) {
-	l.t.Helper()
-	select {
-	case <-l.done:
-	case <-time.After(patience):
-		l.t.Fatal(what)
-	}
-}

@@ -39,16 +39,6 @@ func (m *Model) pop() {
 	}
 }
 
-// popTo removes views above v (v stays on top); a no-op when v is not on the stack.
-func (m *Model) popTo(v view) {
-	for i := len(m.stack) - 1; i >= 0; i-- {
-		if m.stack[i] == v {
-			m.stack = m.stack[:i+1]
-			return
-		}
-	}
-}
-
 // remove takes v off the stack wherever it is, with everything above it.
 func (m *Model) remove(v view) {
 	for i := len(m.stack) - 1; i > 0; i-- {
@@ -67,17 +57,6 @@ func (m *Model) showing(v view) bool {
 		}
 	}
 	return false
-}
-
-// findView returns the topmost view of type T on the stack.
-func findView[T view](m *Model) (T, bool) {
-	for i := len(m.stack) - 1; i >= 0; i-- {
-		if v, ok := m.stack[i].(T); ok {
-			return v, true
-		}
-	}
-	var zero T
-	return zero, false
 }
 
 // body draws the topmost screen and the dialogs above it, width x height.
