@@ -9,6 +9,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -48,6 +49,8 @@ type Model struct {
 	flashAt  time.Time
 
 	report reportState
+	// leaving: the program is quitting; the last frame is blank (see leave)
+	leaving bool
 }
 
 // New builds the dashboard. Nothing is fetched until the program runs Init.
@@ -135,7 +138,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	top := m.top()
 	switch {
 	case msg.String() == "ctrl+c" && m.quitting():
-		return tea.Quit // asked twice
+		return m.leave() // asked twice
 	case msg.String() == "ctrl+c", !top.typing() && key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case !top.typing() && key.Matches(msg, m.keys.Help):
@@ -182,6 +185,14 @@ func (m *Model) me() string {
 	return ""
 }
 
+// leave quits the program. Its last frame is blank: a terminal that resized the alternate
+// screen (tmux does, when the window grew) can push the last frame's rows into the shell's
+// scrollback as the program leaves it; blank rows leave nothing behind.
+func (m *Model) leave() tea.Cmd {
+	m.leaving = true
+	return tea.Quit
+}
+
 // windowTitle counts the open S1/S2 incidents, for a terminal tab that is not in front.
 func (m *Model) windowTitle() string {
 	var s1, s2 int
@@ -206,6 +217,10 @@ func (m *Model) View() tea.View {
 	v.WindowTitle = m.windowTitle()
 	if m.width == 0 || m.height == 0 {
 		v.SetContent("starting…")
+		return v
+	}
+	if m.leaving {
+		v.SetContent(strings.Repeat("\n", m.height-1))
 		return v
 	}
 	v.SetContent(m.render())

@@ -426,3 +426,18 @@ func TestAPaneIsOneSpec(t *testing.T) {
 		t.Errorf("help does not list the new pane:\n%s", out)
 	}
 }
+
+// A terminal that resized the alternate screen (tmux, after the window grew) pushes the
+// last frame's rows into the shell's scrollback when the program leaves: the last frame
+// must be blank.
+func TestTheLastFrameIsBlank(t *testing.T) {
+	m, _, _ := fixtureModel(t, 100, 30)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	if !quits(press(t, m, "q")) {
+		t.Fatal("q does not quit")
+	}
+	v := m.View()
+	if strings.TrimSpace(v.Content) != "" || strings.Count(v.Content, "\n") != 59 || !v.AltScreen {
+		t.Fatalf("the last frame is not 60 blank rows of the alternate screen: %q", v.Content[:min(80, len(v.Content))])
+	}
+}

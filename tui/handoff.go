@@ -217,7 +217,7 @@ func (m *Model) quitting() bool {
 func (m *Model) quit() tea.Cmd {
 	e := m.editor
 	if !m.hasDraft && (e == nil || !e.typed) {
-		return tea.Quit
+		return m.leave()
 	}
 	what := "Your handoff draft for this shift is not published."
 	k, _ := m.currentHandoff()
@@ -229,7 +229,7 @@ func (m *Model) quit() tea.Cmd {
 	d := &dialog{m: m, quit: true, lines: []string{
 		m.st.Bold.Render(what), "", "The draft is saved, and oncall offers it again next time.",
 	}, choices: []choice{
-		{withDesc(m.keys.Yes, "quit anyway"), func() tea.Cmd { return tea.Quit }},
+		{withDesc(m.keys.Yes, "quit anyway"), m.leave},
 		{withDesc(m.keys.No, "stay"), nil},
 	}}
 	m.push(d)
@@ -245,5 +245,5 @@ func (m *Model) shutdown() tea.Cmd {
 	if m.editor != nil {
 		m.editor.saveNow()
 	}
-	return tea.Quit
+	return m.leave()
 }
