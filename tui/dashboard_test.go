@@ -266,7 +266,7 @@ func TestIncidentsOpenedDuringTheSessionAreMarkedNew(t *testing.T) {
 	})
 	run(t, m, m.refreshAll())
 	out := screen(m)
-	if !strings.Contains(out, "[new] fresh outage") || strings.Contains(out, "[new] Sidekiq") {
+	if !strings.Contains(out, "fresh outage [new]") || strings.Contains(out, "Sidekiq queue backlog above 10k jobs [new]") {
 		t.Fatalf("new incident not marked:\n%s", out)
 	}
 	if got := m.View().WindowTitle; got != "oncall: 2 S1, 1 S2" {
@@ -397,7 +397,7 @@ func TestAPaneIsOneSpec(t *testing.T) {
 		build: func(m *Model) ([]row, string) {
 			var rows []row
 			for _, p := range m.snap.Pages.Open {
-				rows = append(rows, row{title: p.Title, cells: []cell{{p.Status, m.st.Bad}, {p.Title, m.st.Text}}})
+				rows = append(rows, row{title: p.Title, cells: []cell{txt(p.Status, m.st.Bad), txt(p.Title, m.st.Text)}})
 			}
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},

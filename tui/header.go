@@ -71,6 +71,7 @@ func (m *Model) titleLine() string {
 }
 
 // regionLines shows each region: who is on call now, who takes its next shift, and when.
+// A narrow screen loses the shift hours first, then the padding.
 func (m *Model) regionLines() []string {
 	st, now := m.st, m.now
 	cur := m.opts.Rotation.ShiftAt(now)
@@ -83,7 +84,9 @@ func (m *Model) regionLines() []string {
 		onCall[oc.Region] = oc
 	}
 	rotHealth := m.snap.Health[model.SourceRotation]
-	var lines []string
+	type parts struct{ head, hours, now, next string }
+	var rows []parts
+	nowWidth := 0
 	for _, r := range m.opts.Rotation {
 		active := r.Name == cur.Region.Name
 		marker, regionStyle := "  ", st.Muted
@@ -95,16 +98,32 @@ func (m *Model) regionLines() []string {
 		if active {
 			nowText = st.Muted.Render("on call ") + st.Bold.Render(personOr(oc.Now, known, rotHealth))
 		}
+		nowWidth = max(nowWidth, lipgloss.Width(nowText))
 		nextText := st.Muted.Render("next ") + st.Text.Render(personOr(oc.Next, known, rotHealth)) +
 			st.Muted.Render(" "+shortTime(now, r.NextShiftOf(now).Start))
-		line := marker + regionStyle.Render(fit(r.Name, nameWidth)) + "  " +
-			st.Muted.Render(r.Start.String()+"–"+r.End.String()) + "  " + fitStyled(nowText, 30) + "  " + nextText
+		rows = append(rows, parts{marker + regionStyle.Render(fitStyled(r.Name, nameWidth)), st.Muted.Render(r.Start.String() + "–" + r.End.String()), nowText, nextText})
+	}
+	nowWidth = min(max(nowWidth, 30), 40)
+	var lines []string
+	for _, p := range rows {
+		candidates := []string{
+			p.head + "  " + p.hours + "  " + fitStyled(p.now, nowWidth) + "  " + p.next,
+			p.head + "  " + p.now + "  " + p.next,
+		}
+		line := candidates[len(candidates)-1]
+		for _, c := range candidates {
+			if lipgloss.Width(c) <= m.width {
+				line = c
+				break
+			}
+		}
 		lines = append(lines, fit(line, m.width))
 	}
 	return lines
 }
 
-// handoffLine is the next handoff with its countdown, and the open pages.
+// handoffLine is the next handoff with its countdown, and the open pages: on a narrow
+// screen the pages are said shorter, and the handoff keeps its place.
 func (m *Model) handoffLine() string {
 	st, now := m.st, m.now
 	h := m.opts.Rotation.NextHandoff(now)
@@ -114,7 +133,12 @@ func (m *Model) handoffLine() string {
 	}
 	handoff := st.Muted.Render("handoff ") + st.Text.Render(h.From.Name+" → "+h.To.Name) +
 		st.Muted.Render(" at "+h.At.Format("15:04")+" UTC, in ") + countStyle.Render(model.Countdown(h.At.Sub(now)))
-	return spread(handoff, m.pagesText(), m.width)
+	for _, pages := range m.pagesTexts() {
+		if lipgloss.Width(handoff)+1+lipgloss.Width(pages) <= m.width {
+			return spread(handoff, pages, m.width)
+		}
+	}
+	return fit(handoff, m.width)
 }
 
 // personOr names who is on call, or says why it cannot.
@@ -138,29 +162,32 @@ func shortTime(now, t time.Time) string {
 	return t.Format("Mon 15:04")
 }
 
-func (m *Model) pagesText() string {
+// pagesTexts says how many pages are open, from the longest form to the shortest.
+func (m *Model) pagesTexts() []string {
 	st := m.st
 	h := m.snap.Health[model.SourcePages]
 	if h.LastSuccess.IsZero() {
 		if h.Failing() {
-			return st.Bad.Render("pages: " + reasonOnly(h.LastError))
+			return []string{st.Bad.Render("pages: " + reasonOnly(h.LastError)), st.Bad.Render("pages ✗")}
 		}
-		return st.Muted.Render("pages …")
+		return []string{st.Muted.Render("pages …")}
 	}
 	p := m.snap.Pages
-	trig := st.Muted.Render("0 triggered")
+	trigStyle, ackStyle := st.Muted, st.Muted
 	if p.Triggered > 0 {
-		trig = st.Bad.Render(fmt.Sprintf("%d triggered", p.Triggered))
+		trigStyle = st.Bad
 	}
-	ack := st.Muted.Render(fmt.Sprintf("%d acknowledged", p.Acknowledged))
 	if p.Acknowledged > 0 {
-		ack = st.Warn.Render(fmt.Sprintf("%d acknowledged", p.Acknowledged))
+		ackStyle = st.Warn
 	}
-	out := st.Muted.Render("pages ") + trig + st.Muted.Render(" · ") + ack
+	warn := ""
 	if h.Failing() {
-		out = st.Bad.Render("⚠ ") + out
+		warn = st.Bad.Render("⚠ ")
 	}
-	return out
+	long := warn + st.Muted.Render("pages ") + trigStyle.Render(fmt.Sprintf("%d triggered", p.Triggered)) +
+		st.Muted.Render(" · ") + ackStyle.Render(fmt.Sprintf("%d acknowledged", p.Acknowledged))
+	short := warn + trigStyle.Render(fmt.Sprintf("%d trig", p.Triggered)) + st.Muted.Render("·") + ackStyle.Render(fmt.Sprintf("%d ack", p.Acknowledged))
+	return []string{long, short, warn + trigStyle.Render(fmt.Sprintf("%d!", p.Triggered))}
 }
 
 // banner is one line about the handoff that must not be missed: a handoff stuck in the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ var incidentColumns = []column{
 	{title: "STATUS", width: 9},
 	{title: "TITLE", min: 16},
 	{title: "AGE", width: 4},
-	{title: "LEAD", width: 16, drop: 70},
+	{title: "LEAD", width: 18, drop: 70, shrink: true},
 }
 
 func incidentRows(m *Model) ([]row, string) {
@@ -37,31 +38,27 @@ func incidentRows(m *Model) ([]row, string) {
 		case model.StatusResolved:
 			statusStyle = st.OK
 		}
-		title := i.Title
-		var badges []string
+		var badges, short []string
+		if t, ok := m.arrived[i.IssueRef]; ok && now.Sub(t) < newFor {
+			badges, short = append(badges, "[new]"), append(short, "[new]")
+		}
 		if i.DataLoss {
-			badges = append(badges, "[data loss]")
+			badges, short = append(badges, "[data loss]"), append(short, "[loss]")
 		}
 		if i.BlocksDeployments {
-			badges = append(badges, "[blocks deploys]")
+			badges, short = append(badges, "[blocks deploys]"), append(short, "[blocks]")
 		}
-		if t, ok := m.arrived[i.IssueRef]; ok && now.Sub(t) < newFor {
-			badges = append([]string{"[new]"}, badges...)
+		badgeStyle := st.Badge
+		if i.DataLoss {
+			badgeStyle = st.BadgeBad
 		}
-		titleStyle := st.Text
-		if len(badges) > 0 {
-			title = strings.Join(badges, " ") + " " + title
-			titleStyle = st.Badge
-			if i.DataLoss {
-				titleStyle = st.BadgeBad
-			}
-		}
+		title := cell{text: withoutDate(i.Title), style: st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
 		rows = append(rows, row{ref: i.IssueRef, title: i.Title, url: i.WebURL, cells: []cell{
-			{i.Severity.String(), sevStyle(st, int(i.Severity))},
-			{i.Status.String(), statusStyle},
-			{title, titleStyle},
-			{model.Ago(now, i.CreatedAt), st.Muted},
-			{orDash(i.Assignee()), st.Muted},
+			txt(i.Severity.String(), sevStyle(st, int(i.Severity))),
+			txt(i.Status.String(), statusStyle),
+			title,
+			txt(model.Ago(now, i.CreatedAt), st.Muted),
+			txt(orDash(i.Assignee()), st.Muted),
 		}})
 	}
 	var sum []string
@@ -78,7 +75,7 @@ var changeColumns = []column{
 	{title: "C", width: 2},
 	{title: "WHEN", width: 11},
 	{title: "TITLE", min: 16},
-	{title: "OWNER", width: 16, drop: 70},
+	{title: "OWNER", width: 18, drop: 70, shrink: true},
 }
 
 func changeRows(m *Model) ([]row, string) {
@@ -100,11 +97,11 @@ func changeRows(m *Model) ([]row, string) {
 			crit, critStyle = fmt.Sprintf("C%d", c.Criticality), sevStyle(st, c.Criticality)
 		}
 		rows = append(rows, row{ref: c.IssueRef, title: c.Title, url: c.WebURL, cells: []cell{
-			{c.Workflow.String(), stateStyle},
-			{crit, critStyle},
-			{when(now, c.Scheduled), st.Text},
-			{c.Title, st.Text},
-			{orDash(c.Owner()), st.Muted},
+			txt(c.Workflow.String(), stateStyle),
+			txt(crit, critStyle),
+			txt(when(now, c.Scheduled), st.Text),
+			txt(c.Title, st.Text),
+			txt(orDash(c.Owner()), st.Muted),
 		}})
 	}
 	var sum []string
@@ -118,7 +115,7 @@ var oncallColumns = []column{
 	{title: "", width: 5},
 	{title: "TITLE", min: 12},
 	{title: "AGE", width: 4, drop: 50},
-	{title: "ASSIGNEE", width: 14, drop: 70},
+	{title: "ASSIGNEE", width: 18, drop: 70, shrink: true},
 }
 
 func oncallRows(m *Model) ([]row, string) {
@@ -133,10 +130,10 @@ func oncallRows(m *Model) ([]row, string) {
 			ready++
 		}
 		rows = append(rows, row{ref: o.IssueRef, title: o.Title, url: o.WebURL, cells: []cell{
-			{mark, st.Badge},
-			{o.Title, st.Text},
-			{model.Ago(now, o.CreatedAt), st.Muted},
-			{orDash(o.Assignee()), st.Muted},
+			txt(mark, st.Badge),
+			txt(o.Title, st.Text),
+			txt(model.Ago(now, o.CreatedAt), st.Muted),
+			txt(orDash(o.Assignee()), st.Muted),
 		}})
 	}
 	var sum []string
@@ -150,8 +147,8 @@ var handoffColumns = []column{
 	{title: "", width: 1},
 	{title: "TITLE", min: 12},
 	{title: "AGE", width: 4, drop: 60},
-	{title: "BY", width: 14, drop: 80},
-	{title: "READ", width: 16, drop: 44},
+	{title: "BY", width: 18, drop: 80, shrink: true},
+	{title: "READ", width: 26, drop: 44, shrink: true},
 }
 
 func handoffRows(m *Model) ([]row, string) {
@@ -178,11 +175,11 @@ func handoffRows(m *Model) ([]row, string) {
 			unread++
 		}
 		rows = append(rows, row{ref: h.IssueRef, title: h.Title, url: h.WebURL, cells: []cell{
-			{pin, st.Accent},
-			{strings.TrimPrefix(h.Title, "On-call handoff "), style},
-			{model.Ago(now, h.CreatedAt), st.Muted},
-			{orDash(h.Author.Display()), st.Muted},
-			{read, readStyle},
+			txt(pin, st.Accent),
+			txt(strings.TrimPrefix(h.Title, "On-call handoff "), style),
+			txt(model.Ago(now, h.CreatedAt), st.Muted),
+			txt(orDash(h.Author.Display()), st.Muted),
+			txt(read, readStyle),
 		}})
 	}
 	var extra []string
@@ -207,6 +204,14 @@ func pinForMe(in []model.HandoffNote, me string) []model.HandoffNote {
 	}
 	return in
 }
+
+// txt is a cell of plain styled text.
+func txt(text string, style lipgloss.Style) cell { return cell{text: text, style: style} }
+
+// datePrefix is the "2026-11-23: " many incident titles start with: the AGE column says it.
+var datePrefix = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}:?\s+`)
+
+func withoutDate(title string) string { return datePrefix.ReplaceAllString(title, "") }
 
 func sevStyle(st themes.Styles, n int) lipgloss.Style {
 	if n >= 1 && n <= 4 {

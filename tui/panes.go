@@ -65,6 +65,7 @@ type pane struct {
 
 	built    int   // the data version the rows were built from; 0: never
 	all      []row // every row
+	wide     []int // each column's widest value, for the columns that shrink to fit
 	summary  string
 	shown    []row // the rows the filter lets through
 	shownFor string
@@ -75,6 +76,7 @@ type pane struct {
 func (p *pane) rows(m *Model) []row {
 	if p.built != m.version {
 		p.all, p.summary = p.spec.build(m)
+		p.wide = widest(p.spec.columns, p.all)
 		p.built, p.shownFor, p.shown = m.version, "", nil
 	}
 	if p.shown == nil || p.shownFor != p.filter {
@@ -92,7 +94,7 @@ func filterRows(all []row, f string) []row {
 	kept := []row{}
 	for _, r := range all {
 		for _, c := range r.cells {
-			if strings.Contains(strings.ToLower(c.text), f) {
+			if strings.Contains(strings.ToLower(c.text), f) || strings.Contains(strings.ToLower(c.tail), f) {
 				kept = append(kept, r)
 				break
 			}

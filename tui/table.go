@@ -11,16 +11,56 @@ import (
 
 // column is one column of a pane's table.
 type column struct {
-	title string
-	width int // fixed width in cells; 0 makes the column take what is left
-	min   int // the least a flexible column gets
-	drop  int // hide the column when the table is narrower than this (0: never)
+	title  string
+	width  int  // width in cells; 0 makes the column take what is left
+	min    int  // the least a flexible column gets
+	drop   int  // hide the column when the table is narrower than this (0: never)
+	shrink bool // width is a cap: the column is as wide as its widest value
 }
 
-// cell is one styled value. Cells hold already-sanitised text.
+// cell is one styled value. Cells hold already-sanitised text. A tail (badges such as
+// "[data loss]") stays visible however narrow the cell: the text is cut before it, and the
+// short tail replaces it when the full one would take more than half the cell.
 type cell struct {
-	text  string
-	style lipgloss.Style
+	text      string
+	style     lipgloss.Style
+	tail      string
+	tailShort string
+	tailStyle lipgloss.Style
+}
+
+// width is how many cells the value takes in full.
+func (c cell) width() int {
+	w := lipgloss.Width(c.text)
+	if c.tail != "" {
+		w += 1 + lipgloss.Width(c.tail)
+	}
+	return w
+}
+
+// render fits the cell to w cells, styled unless plain (the selected row is one style).
+func (c cell) render(w int, plain bool) string {
+	style := func(s lipgloss.Style, text string) string {
+		if plain {
+			return text
+		}
+		return s.Render(text)
+	}
+	tail := c.tail
+	if tail != "" && 2*lipgloss.Width(tail) > w && c.tailShort != "" {
+		tail = c.tailShort
+	}
+	if tail == "" || lipgloss.Width(c.text)+1+lipgloss.Width(tail) <= w {
+		if tail == "" {
+			return style(c.style, fit(c.text, w))
+		}
+		return style(c.style, c.text) + " " + style(c.tailStyle, fit(tail, w-lipgloss.Width(c.text)-1))
+	}
+	room := w - lipgloss.Width(tail) - 1
+	if room < 4 {
+		return style(c.tailStyle, fit(tail, w))
+	}
+	return style(c.style, fit(c.text, room)) + " " + style(c.tailStyle, tail)
 }
 
 // row is one line of a table: ref identifies its item for detail and selection, title
@@ -32,21 +72,43 @@ type row struct {
 	cells []cell
 }
 
+// widest is each column's widest value (and title) over rows.
+func widest(cols []column, rows []row) []int {
+	out := make([]int, len(cols))
+	for i, c := range cols {
+		out[i] = lipgloss.Width(c.title)
+	}
+	for _, r := range rows {
+		for i, c := range r.cells {
+			if cols[i].shrink {
+				out[i] = max(out[i], c.width())
+			}
+		}
+	}
+	return out
+}
+
 // layoutColumns decides which columns show at width and how wide each is.
-func layoutColumns(cols []column, width int) (visible []int, widths []int) {
+func layoutColumns(cols []column, wide []int, width int) (visible []int, widths []int) {
 	fixed, gaps := 0, 0
+	colWidth := func(i int) int {
+		if cols[i].shrink && i < len(wide) {
+			return min(cols[i].width, wide[i])
+		}
+		return cols[i].width
+	}
 	for i, c := range cols {
 		if c.drop > 0 && width < c.drop {
 			continue
 		}
 		visible = append(visible, i)
-		fixed += c.width
+		fixed += colWidth(i)
 		gaps++
 	}
 	gaps-- // one space between columns
 	widths = make([]int, len(visible))
 	for k, i := range visible {
-		widths[k] = cols[i].width
+		widths[k] = colWidth(i)
 		if cols[i].width == 0 {
 			widths[k] = max(cols[i].min, width-fixed-gaps)
 		}
@@ -55,12 +117,11 @@ func layoutColumns(cols []column, width int) (visible []int, widths []int) {
 }
 
 // renderTable draws up to height lines: an optional header, then the rows from offset.
-// The cursor row is drawn in the selection style when the table is focused.
-//
-// A one-cell gutter marks the cursor row, so the selection shows without colour too.
-func renderTable(st themes.Styles, cols []column, rows []row, width, height, cursor, offset int, focused, header bool) []string {
+// Only the rows on screen are formatted. The cursor row is drawn in the selection style
+// when the table is focused; a one-cell gutter marks it, so it shows without colour too.
+func renderTable(st themes.Styles, cols []column, wide []int, rows []row, width, height, cursor, offset int, focused, header bool) []string {
 	width-- // the gutter
-	visible, widths := layoutColumns(cols, width)
+	visible, widths := layoutColumns(cols, wide, width)
 	var lines []string
 	if header && height > 0 {
 		parts := make([]string, len(visible))
@@ -73,12 +134,7 @@ func renderTable(st themes.Styles, cols []column, rows []row, width, height, cur
 		parts := make([]string, len(visible))
 		selected := focused && r == cursor
 		for k, i := range visible {
-			c := rows[r].cells[i]
-			text := fit(c.text, widths[k])
-			if !selected {
-				text = c.style.Render(text)
-			}
-			parts[k] = text
+			parts[k] = rows[r].cells[i].render(widths[k], selected)
 		}
 		line := strings.Join(parts, " ")
 		if selected {
