@@ -95,7 +95,7 @@ func (s *Sim) sourceOf(r *http.Request) string {
 	switch {
 	case p == "/oncalls" || strings.HasPrefix(p, "/schedules/"):
 		return "rotation"
-	case p == "/incidents" || strings.HasPrefix(p, "/incidents/") || p == "/users/me":
+	case p == "/incidents" || strings.HasPrefix(p, "/incidents/") || p == "/users/me" || p == "/users":
 		return "pages"
 	case p == "/api/v4/user" || p == "/api/v4/users":
 		return "handoffs"

@@ -20,6 +20,7 @@ func (s *Sim) pagerDutyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /incidents/{id}/alerts", read(s.serveAlerts))
 	mux.HandleFunc("GET /incidents/{id}/notes", read(s.serveNotes))
 	mux.HandleFunc("GET /users/me", read(s.serveMe))
+	mux.HandleFunc("GET /users", read(s.servePDUsers))
 	mux.HandleFunc("PUT /incidents/{id}", write(s.serveUpdateIncident))
 	mux.HandleFunc("PUT /incidents", write(s.serveUpdateIncidents))
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -142,4 +143,29 @@ func (s *Sim) serveMe(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"user": s.pdUser(c.user, true)})
+}
+
+// servePDUsers answers GET /users?query=: users whose name or email contains the query
+// (PagerDuty's reference said "names or email addresses" until 2020; it now says "name"),
+// offset paged.
+func (s *Sim) servePDUsers(w http.ResponseWriter, r *http.Request, _ caller) {
+	offset, limit, err := pdPaging(r)
+	if err != nil {
+		writePDError(w, http.StatusBadRequest, 2001, "Invalid Input Provided: "+err.Error())
+		return
+	}
+	q := strings.ToLower(r.URL.Query().Get("query"))
+	var match []*person
+	for _, p := range s.users {
+		if strings.Contains(strings.ToLower(p.name), q) || strings.Contains(strings.ToLower(p.email()), q) {
+			match = append(match, p)
+		}
+	}
+	lo := min(offset, len(match))
+	hi := min(lo+limit, len(match))
+	out := make([]map[string]any, 0, hi-lo)
+	for _, p := range match[lo:hi] {
+		out = append(out, s.pdUser(p, true))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": out, "limit": limit, "offset": offset, "more": hi < len(match), "total": nil})
 }
