@@ -83,7 +83,7 @@ func endless(t *testing.T, repeat bool, requests *atomic.Int64) *httptest.Server
 func TestPagingNeverTrustsMore(t *testing.T) {
 	var n atomic.Int64
 	p, err := New(endless(t, false, &n).URL, "x", nil).Pages(context.Background())
-	if err != nil || !p.Truncated || len(p.Open) != MaxListed || n.Load() != maxPages {
+	if err != nil || !p.Truncated || len(p.Open) != 10_000 || n.Load() != 100 {
 		t.Fatalf("more: true for ever: %v, truncated %v, %d listed in %d requests", err, p.Truncated, len(p.Open), n.Load())
 	}
 	n.Store(0)
@@ -131,7 +131,7 @@ func TestPagesDeduplicateAShiftingList(t *testing.T) {
 		off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		n.Add(1)
 		var incs []map[string]any
-		for i := max(off-1, 0); i < min(off+99, 150); i++ {
+		for i := max(off-1, 0); i < min(off+100, 150); i++ {
 			incs = append(incs, map[string]any{"id": fmt.Sprintf("Q%04d", i), "status": "acknowledged"})
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"incidents": incs, "more": off == 0})

@@ -68,12 +68,17 @@ func TestOnCallSeesAnOverride(t *testing.T) {
 func TestOnCallTellsAGapFromUnknown(t *testing.T) {
 	opts := sim.DefaultOptions(now)
 	gap := sim.ScheduleGap{Schedule: "PEMEA01", Start: now.Add(-30 * time.Minute), End: now.Add(30 * time.Minute)}
-	opts.PagerDuty.Gaps = []sim.ScheduleGap{gap}
+	// ... and nobody for the last hour of EMEA's next shift (Tue 15:00-16:00) and beyond.
+	tail := sim.ScheduleGap{Schedule: "PEMEA01", Start: now.Add(24*time.Hour + 30*time.Minute), End: now.Add(26 * time.Hour)}
+	opts.PagerDuty.Gaps = []sim.ScheduleGap{gap, tail}
 	opts = sim.WithRotationGap(opts) // AMER: nobody from 16:00 to 19:00
 	oc := onCall(t, opts, now)
 	emea, amer := oc[0], oc[1]
-	if emea.Now != nil || emea.NowCoverage != model.CoverageGap || len(emea.Gaps) != 1 || !emea.Gaps[0].Start.Equal(now) || !emea.Gaps[0].End.Equal(gap.End) {
+	if emea.Now != nil || emea.NowCoverage != model.CoverageGap || len(emea.Gaps) != 2 || !emea.Gaps[0].Start.Equal(now) || !emea.Gaps[0].End.Equal(gap.End) {
 		t.Errorf("EMEA inside a gap: %+v", emea)
+	}
+	if len(emea.Gaps) == 2 && (!emea.Gaps[1].Start.Equal(tail.Start) || !emea.Gaps[1].End.Equal(emea.NextStart.Add(12*time.Hour))) {
+		t.Errorf("the gap at the end of EMEA's next shift, up to its end: %+v", emea.Gaps[1])
 	}
 	if amer.Next != nil || amer.NextCoverage != model.CoverageGap || len(amer.Gaps) != 1 || !amer.Gaps[0].End.Equal(amer.NextStart.Add(3*time.Hour)) {
 		t.Errorf("AMER's next shift starts with a gap: %+v", amer)

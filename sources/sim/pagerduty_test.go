@@ -80,14 +80,18 @@ func TestOnCallsComeFromEscalationPolicies(t *testing.T) {
 	at := now.Format(time.RFC3339)
 	list := func(o pd.ListOnCallOptions) []pd.OnCall {
 		t.Helper()
-		o.Since, o.Until, o.Limit = at, at, 100
+		if o.Since == "" {
+			o.Since, o.Until = at, at
+		}
+		o.Limit = 100
 		resp, err := c.ListOnCallsWithContext(ctx, o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return resp.OnCalls
 	}
-	if got := list(pd.ListOnCallOptions{ScheduleIDs: []string{"PAMER01"}}); len(got) != 0 {
+	day := now.Add(24 * time.Hour).Format(time.RFC3339)
+	if got := list(pd.ListOnCallOptions{ScheduleIDs: []string{"PAMER01"}, Since: at, Until: day}); len(got) != 0 {
 		t.Errorf("AMER's schedule feeds no policy, yet /oncalls lists %d entries", len(got))
 	}
 	emea := list(pd.ListOnCallOptions{ScheduleIDs: []string{"PEMEA01"}})
