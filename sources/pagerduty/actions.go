@@ -52,7 +52,10 @@ func (s *Source) Me(ctx context.Context) (me model.Person, err error) {
 }
 
 func (s *Source) currentUser(ctx context.Context) (model.Person, error) {
-	u, err := s.c.GetCurrentUserWithContext(ctx, pd.GetCurrentUserOptions{})
+	var doc struct {
+		User pd.User `json:"user"`
+	}
+	err := s.get(ctx, "/users/me", nil, &doc)
 	var ae pd.APIError
 	if errors.As(err, &ae) && ae.StatusCode == 400 {
 		return model.Person{}, &model.PermanentError{
@@ -63,7 +66,7 @@ func (s *Source) currentUser(ctx context.Context) (model.Person, error) {
 	if err != nil {
 		return model.Person{}, fmt.Errorf("who the PagerDuty token is: %w", describe(err, call{}))
 	}
-	me := fullUser(*u)
+	me := fullUser(doc.User)
 	if me.Email == "" {
 		return model.Person{}, fmt.Errorf("who the PagerDuty token is: /users/me has no email")
 	}
@@ -123,11 +126,11 @@ func (s *Source) SetStatus(ctx context.Context, id, status string) (p model.Page
 		return model.Page{}, fmt.Errorf("%s the page: %w", verb, err)
 	}
 	what := call{write: true, what: "page " + id, from: from}
-	cur, err := s.c.GetIncidentWithContext(ctx, id)
+	cur, err := s.incident(ctx, id)
 	if err != nil {
 		return model.Page{}, fmt.Errorf("%s the page: %w", verb, describe(err, call{what: what.what}))
 	}
-	p = page(*cur)
+	p = page(cur)
 	switch {
 	case cur.Status == status:
 		return p, nil
@@ -166,11 +169,11 @@ func (s *Source) PageDetail(ctx context.Context, id string) (d model.PageDetail,
 	what := call{what: "page " + id}
 	g, gctx := errgroup.WithContext(ctx)
 	guard.Go(g, "pagerduty", func() error {
-		in, err := s.c.GetIncidentWithContext(gctx, id)
+		in, err := s.incident(gctx, id)
 		if err != nil {
 			return fmt.Errorf("page %s: %w", id, describe(err, what))
 		}
-		d.Page = page(*in)
+		d.Page = page(in)
 		return nil
 	})
 	guard.Go(g, "pagerduty", func() error {
@@ -182,11 +185,13 @@ func (s *Source) PageDetail(ctx context.Context, id string) (d model.PageDetail,
 		return nil
 	})
 	guard.Go(g, "pagerduty", func() error {
-		ns, err := s.c.ListIncidentNotesWithContext(gctx, id)
-		if err != nil {
+		var doc struct {
+			Notes []pd.IncidentNote `json:"notes"`
+		}
+		if err := s.get(gctx, "/incidents/"+id+"/notes", nil, &doc); err != nil {
 			return fmt.Errorf("notes of page %s: %w", id, describe(err, what))
 		}
-		d.Notes = notes(ns)
+		d.Notes = notes(doc.Notes)
 		return nil
 	})
 	if err := g.Wait(); err != nil {

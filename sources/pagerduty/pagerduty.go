@@ -17,7 +17,8 @@ import (
 
 // Source reads PagerDuty. Its methods are safe for concurrent use.
 type Source struct {
-	c *pd.Client
+	c    *pd.Client
+	base string // the API's address, no trailing slash
 
 	mu   sync.Mutex
 	from string        // the email writes are done as (config pagerduty.from); "" to ask /users/me
@@ -26,11 +27,12 @@ type Source struct {
 
 // New builds a source for the API at baseURL (e.g. https://api.pagerduty.com).
 func New(baseURL, token string, hc *http.Client) *Source {
-	c := pd.NewClient(token, pd.WithAPIEndpoint(strings.TrimRight(baseURL, "/")))
+	base := strings.TrimRight(baseURL, "/")
+	c := pd.NewClient(token, pd.WithAPIEndpoint(base))
 	if hc != nil {
 		c.HTTPClient = hc
 	}
-	return &Source{c: c}
+	return &Source{c: c, base: base}
 }
 
 // SetFrom sets the email of the PagerDuty user that acknowledgements and resolutions are

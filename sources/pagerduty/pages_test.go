@@ -142,3 +142,29 @@ func TestPagesDeduplicateAShiftingList(t *testing.T) {
 		t.Fatalf("%v: %d acknowledged", err, p.Acknowledged)
 	}
 }
+
+// The simulator's "huge" fault adds a 10 MB field at the top of every answer: go-pagerduty's
+// map-shaped decoding of single objects fails on it, the source must not.
+func TestExtraTopLevelFieldsAreIgnored(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	opts.Faults = map[string]sim.Fault{"rotation": {Kind: "huge"}, "pages": {Kind: "huge"}}
+	srv, _ := simtest.NewTestServer(t, opts, nil)
+	s := New(srv.URL, sim.UserToken("pnowak"), nil)
+	ctx := context.Background()
+	if oc, err := s.OnCall(ctx, opts.Rotation, now); err != nil || oc[0].Now == nil {
+		t.Errorf("on-call: %v", err)
+	}
+	p, err := s.Pages(ctx)
+	if err != nil || len(p.Open) == 0 {
+		t.Fatalf("pages: %v", err)
+	}
+	if d, err := s.PageDetail(ctx, p.Open[0].ID); err != nil || len(d.Alerts) == 0 {
+		t.Errorf("detail: %v", err)
+	}
+	if _, err := s.Me(ctx); err != nil {
+		t.Errorf("me: %v", err)
+	}
+	if _, err := s.Acknowledge(ctx, p.Open[0].ID); err != nil {
+		t.Errorf("acknowledge: %v", err)
+	}
+}
