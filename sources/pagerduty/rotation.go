@@ -3,6 +3,7 @@ package pagerduty
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -81,24 +82,34 @@ func (s *Source) schedule(ctx context.Context, id string, since, until time.Time
 	if !validID.MatchString(id) {
 		return nil, fmt.Errorf("%q is not a PagerDuty schedule id", model.CleanLine(id))
 	}
-	window := pd.GetScheduleOptions{TimeZone: "UTC", Since: since.UTC().Format(time.RFC3339), Until: until.UTC().Format(time.RFC3339)}
-	sched, err := s.c.GetScheduleWithContext(ctx, id, window)
-	if err != nil {
+	window := url.Values{"time_zone": {"UTC"}, "since": {since.UTC().Format(time.RFC3339)}, "until": {until.UTC().Format(time.RFC3339)}}
+	var sched struct {
+		Schedule struct {
+			// go-pagerduty v1.8.0 reads overrides from "override_subschedule" (the API says
+			// overrides_subschedule); final_schedule has them applied anyway.
+			Final struct {
+				Entries []pd.RenderedScheduleEntry `json:"rendered_schedule_entries"`
+			} `json:"final_schedule"`
+		} `json:"schedule"`
+	}
+	if err := s.get(ctx, "/schedules/"+id, window, &sched); err != nil {
 		return nil, describe(err, what)
 	}
-	users, err := s.c.ListOnCallUsersWithContext(ctx, id, pd.ListOnCallUsersOptions{Since: window.Since, Until: window.Until})
-	if err != nil {
+	var users struct {
+		Users []pd.User `json:"users"`
+	}
+	delete(window, "time_zone")
+	if err := s.get(ctx, "/schedules/"+id+"/users", window, &users); err != nil {
 		return nil, describe(err, what)
 	}
-	emails := make(map[string]string, len(users))
-	for _, u := range users {
+	emails := make(map[string]string, len(users.Users))
+	for _, u := range users.Users {
 		emails[u.ID] = model.CleanLine(u.Email)
 	}
-	// go-pagerduty v1.8.0 reads overrides from "override_subschedule" (the API says
-	// overrides_subschedule); final_schedule has them applied anyway.
-	entries := sched.FinalSchedule.RenderedScheduleEntries
+	entries := sched.Schedule.Final.Entries
 	out := make([]period, 0, len(entries))
 	for _, e := range entries {
+		var err error
 		p := period{who: user(e.User)}
 		p.who.Email = emails[e.User.ID]
 		if p.start, err = parseTime(e.Start); err == nil {
