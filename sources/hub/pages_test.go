@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,17 @@ func TestRotationThroughTheHubTellsGapsFromUnknown(t *testing.T) {
 	none := model.OnCallFor(nil, opts.Rotation[1], now)
 	if none.NextCoverage != model.CoverageUnknown || none.Warning(now) != "" || none.NextStart.IsZero() {
 		t.Errorf("nothing known: %+v", none)
+	}
+}
+
+// PagerDuty sends ratelimit-reset (seconds), not Retry-After: the hub's wait comes from it.
+func TestPagerDutyRateLimitResetIsTheWait(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	opts.Faults = map[string]sim.Fault{"pages": {Kind: "429", After: 40 * time.Second}}
+	h := newHub(t, opts, "pd-test")
+	_, err := h.Fetch(context.Background(), model.SourcePages, now)
+	var ra *model.RetryAfterError
+	if !errors.As(err, &ra) || ra.After != 40*time.Second || model.IsPermanent(err) {
+		t.Fatalf("%v", err)
 	}
 }
