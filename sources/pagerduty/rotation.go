@@ -39,13 +39,12 @@ func (s *Source) OnCall(ctx context.Context, rot model.Rotation, now time.Time) 
 		}
 		regions[r.Schedule] = append(regions[r.Schedule], r.Name)
 	}
-	read := make(map[string][]period, len(until))
-	results := make([][]period, len(until))
 	ids := make([]string, 0, len(until))
 	for id := range until {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	read := make([][]period, len(ids))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, id := range ids {
 		guard.Go(g, "pagerduty", func() error {
@@ -53,19 +52,20 @@ func (s *Source) OnCall(ctx context.Context, rot model.Rotation, now time.Time) 
 			if err != nil {
 				return fmt.Errorf("on-call for %s (%s): %w", strings.Join(regions[id], ", "), id, err)
 			}
-			results[i] = ps
+			read[i] = ps
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	byID := make(map[string][]period, len(ids))
 	for i, id := range ids {
-		read[id] = results[i]
+		byID[id] = read[i]
 	}
 	out = make([]model.OnCall, len(rot))
 	for i, r := range rot {
-		out[i] = coverage(r, read[r.Schedule], now)
+		out[i] = coverage(r, byID[r.Schedule], now)
 	}
 	return out, nil
 }
@@ -80,7 +80,8 @@ type period struct {
 func (s *Source) schedule(ctx context.Context, id string, since, until time.Time) ([]period, error) {
 	what := call{what: "schedule " + id}
 	if !validID.MatchString(id) {
-		return nil, fmt.Errorf("%q is not a PagerDuty schedule id", model.CleanLine(id))
+		return nil, &model.PermanentError{Err: fmt.Errorf("%q is not a PagerDuty schedule id", model.CleanLine(id)),
+			Hint: "a schedule id is letters and digits, e.g. PEMEA01: check the rotation's schedule ids"}
 	}
 	window := url.Values{"time_zone": {"UTC"}, "since": {since.UTC().Format(time.RFC3339)}, "until": {until.UTC().Format(time.RFC3339)}}
 	var sched struct {
