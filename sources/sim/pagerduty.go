@@ -240,7 +240,7 @@ func (s *Sim) serveSchedule(w http.ResponseWriter, r *http.Request, _ caller) {
 	sched["teams"] = []any{}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var policies []map[string]any
+	policies := []map[string]any{}
 	for _, p := range s.pd.policies {
 		for _, targets := range p.Levels {
 			if contains(targets, id) {
