@@ -9,9 +9,10 @@ import (
 
 // Person is someone from GitLab or PagerDuty. Fields unknown to the source are empty.
 type Person struct {
-	Name     string `json:"name"`
-	Username string `json:"username,omitempty"` // GitLab
-	Email    string `json:"email,omitempty"`    // PagerDuty, when users are included
+	Name        string `json:"name"`
+	Username    string `json:"username,omitempty"`     // GitLab
+	Email       string `json:"email,omitempty"`        // PagerDuty, when users are included
+	PagerDutyID string `json:"pagerduty_id,omitempty"` // PagerDuty user id, e.g. PXPGF42
 }
 
 // Display is the name to show: the full name, else the username.
@@ -97,12 +98,21 @@ func (h HandoffNote) AssignedTo(username string) bool {
 	return false
 }
 
-// OnCall says who carries one region's pager now and at its next shift.
+// OnCall says who carries one region's pager now and at its next shift. Read it through
+// OnCallFor, which also answers for a region PagerDuty has not (or no longer) told about.
 type OnCall struct {
 	Region    string    `json:"region"`
-	Now       *Person   `json:"now"`  // nil when the region is off shift (or nobody is scheduled)
+	Now       *Person   `json:"now"`  // nil when the region is off shift or nobody is scheduled
 	Next      *Person   `json:"next"` // who takes the region's next shift; nil when unscheduled
 	NextStart time.Time `json:"next_start"`
+	// What the schedule said about Now and Next (empty in snapshots cached before these
+	// fields existed; OnCallFor fills them in).
+	NowCoverage  Coverage `json:"now_coverage,omitempty"`
+	NextCoverage Coverage `json:"next_coverage,omitempty"`
+	Schedule     string   `json:"schedule,omitempty"` // the PagerDuty schedule read
+	// Gaps are the stretches of the region's shifts, from now to the end of its next
+	// shift, that the schedule leaves uncovered: nobody would be paged then.
+	Gaps []Gap `json:"gaps,omitempty"`
 }
 
 // Pages counts the PagerDuty incidents that are still open.
@@ -110,15 +120,27 @@ type Pages struct {
 	Triggered    int    `json:"triggered"`
 	Acknowledged int    `json:"acknowledged"`
 	Open         []Page `json:"open"`
+	// Truncated: PagerDuty listed more open incidents than oncall reads (MaxListed).
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Page is one open PagerDuty incident.
 type Page struct {
+	ID        string    `json:"id,omitempty"`     // PagerDuty incident id, for actions and detail
+	Number    uint      `json:"number,omitempty"` // the incident number shown in PagerDuty (#1234)
 	Title     string    `json:"title"`
-	Status    string    `json:"status"` // triggered, acknowledged
+	Status    string    `json:"status"`            // triggered, acknowledged (resolved after an action)
+	Urgency   string    `json:"urgency,omitempty"` // high, low
 	Service   string    `json:"service"`
 	URL       string    `json:"url"`
 	CreatedAt time.Time `json:"created_at"`
+	Assignees []Person  `json:"assignees,omitempty"` // with PagerDutyID, and Email when known
+	// AcknowledgedBy lists who acknowledged it, latest last.
+	AcknowledgedBy []Person `json:"acknowledged_by,omitempty"`
+	// EscalationLevel is the lowest level of the page's escalation policy on which one of
+	// its assignees is on call now; 0 when unknown (assigned directly, or off call).
+	EscalationLevel  int    `json:"escalation_level,omitempty"`
+	EscalationPolicy string `json:"escalation_policy,omitempty"`
 }
 
 // Note is a comment on an issue.

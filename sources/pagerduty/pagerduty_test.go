@@ -3,6 +3,8 @@ package pagerduty
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -83,47 +85,16 @@ func TestOnCallNowAndNext(t *testing.T) {
 	}
 }
 
-func TestOnCallsFollowsOffsetPaging(t *testing.T) {
-	// Four 6-hour regions on one schedule: 4 periods a day, so 60 days need 3 pages of 100.
-	opts := sim.DefaultOptions(now)
-	opts.Rotation = nil
-	for i, name := range []string{"APAC", "EMEA", "AMER", "PACIFIC"} {
-		opts.Rotation = append(opts.Rotation, model.Region{Name: name, Start: model.ClockTime(i * 360), End: model.ClockTime((i + 1) * 360 % 1440), Schedule: "PALL"})
-	}
-	var offsets []string
-	srv, _ := simtest.NewTestServer(t, opts, func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Query().Get("limit") != "100" {
-				t.Errorf("limit %q: a zero limit would loop for ever", r.URL.Query().Get("limit"))
-			}
-			offsets = append(offsets, r.URL.Query().Get("offset"))
-			h.ServeHTTP(w, r)
-		})
-	})
-	since := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	until := since.Add(60*24*time.Hour - time.Minute)
-	ps, err := New(srv.URL, "pd-test", nil).onCalls(context.Background(), "PALL", since, until)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 60*4 {
-		t.Fatalf("%d periods over 60 days of 4 shifts", len(ps))
-	}
-	if strings.Join(offsets, ",") != ",100,200" {
-		t.Fatalf("offsets asked: %q", offsets)
-	}
-	for i := 1; i < len(ps); i++ {
-		if !ps[i].start.Equal(ps[i-1].end) {
-			t.Fatalf("period %d starts %s, the previous ended %s: a page was lost or repeated", i, ps[i].start, ps[i-1].end)
-		}
-	}
-}
-
 func TestPagesCountsByStatusAcrossPages(t *testing.T) {
 	// A PagerDuty stand-in with 230 open incidents, to page three times.
 	var offsets []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Token token=pd-test" || !strings.Contains(r.URL.RawQuery, "statuses%5B%5D=triggered") {
+		if r.URL.Path == "/oncalls" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"oncalls":[],"more":false}`))
+			return
+		}
+		if r.Header.Get("Authorization") != "Token token=pd-test" || !strings.Contains(r.URL.RawQuery, "statuses%5B%5D=triggered") || r.URL.Query().Get("date_range") != "all" {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
@@ -135,7 +106,7 @@ func TestPagesCountsByStatusAcrossPages(t *testing.T) {
 			if i%10 == 0 {
 				st = "triggered"
 			}
-			incs = append(incs, map[string]any{"id": "Q" + string(rune('A'+i%26)), "type": "incident", "status": st, "incident_number": i})
+			incs = append(incs, map[string]any{"id": fmt.Sprintf("Q%04d", i), "type": "incident", "status": st, "incident_number": i})
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"incidents": incs, "limit": 100, "offset": off, "more": off+100 < 230})
@@ -169,4 +140,36 @@ func TestErrorsAreShort(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "429 rate limited") || !strings.Contains(err.Error(), "EMEA") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// get fetches a path of a PagerDuty stand-in as text.
+func get(t *testing.T, url string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Token token=x")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	_, _ = io.Copy(&b, resp.Body)
+	return b.String()
+}
+
+// serve is a PagerDuty stand-in answering each path with its JSON body (404 otherwise).
+func serve(t *testing.T, bodies map[string]string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := bodies[r.URL.Path]
+		w.Header().Set("Content-Type", "application/json")
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"error":{"message":"Not Found","code":2100}}`))
+			return
+		}
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }

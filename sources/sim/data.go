@@ -61,13 +61,6 @@ type note struct {
 	system  bool
 }
 
-type pdIncident struct {
-	id, title, status, service, key string
-	number                          uint
-	created                         time.Time
-	assignee                        *person
-}
-
 // rosters by region; an unknown region gets the generic one.
 var rosters = map[string][]string{
 	"EMEA": {"Ana Kowalska", "Tomás Ferreira", "Ingrid Solberg", "Yusuf Demir", "Chloé Martin", "Piotr Nowak", "Amara Okafor"},
@@ -338,16 +331,7 @@ func (s *Sim) generate() {
 		}
 	}
 
-	s.pages = []pdIncident{
-		{title: "[FIRING:1] WebServiceErrorRatioHigh web gprd us-east1-d", status: "acknowledged", service: "GitLab.com Web", created: now.Add(-50 * time.Minute), assignee: eoc},
-		{title: "[FIRING:2] SidekiqQueueingApdexSLOViolation urgent-other", status: "acknowledged", service: "GitLab.com Sidekiq", created: now.Add(-3 * time.Hour), assignee: eoc},
-		{title: "[FIRING:1] GitalyCPUSaturation file-cny-01", status: "triggered", service: "GitLab.com Gitaly", created: now.Add(-4 * time.Minute), assignee: eoc},
-	}
-	for i := range s.pages {
-		s.pages[i].number = uint(104_200 + i*7)
-		s.pages[i].id = fmt.Sprintf("Q%07X", s.hash("page", i)%0xFFFFFFF)
-		s.pages[i].key = fmt.Sprintf("%032x", s.hash("key", i))
-	}
+	s.generatePagerDuty()
 }
 
 // incidentTimes are an incident's times to mitigate and to resolve: typical of its severity

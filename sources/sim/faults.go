@@ -95,7 +95,7 @@ func (s *Sim) sourceOf(r *http.Request) string {
 	switch {
 	case p == "/oncalls" || strings.HasPrefix(p, "/schedules/"):
 		return "rotation"
-	case p == "/incidents":
+	case p == "/incidents" || strings.HasPrefix(p, "/incidents/") || p == "/users/me" || p == "/users":
 		return "pages"
 	case p == "/api/v4/user" || p == "/api/v4/users":
 		return "handoffs"
@@ -136,15 +136,17 @@ func (s *Sim) withFaults(next http.Handler) http.Handler {
 				writeGLError(w, http.StatusInternalServerError, "500 Internal Server Error")
 			}
 		case "429":
-			w.Header().Set("Retry-After", strconv.Itoa(int(f.After.Seconds())))
 			if pd {
+				// PagerDuty promises the ratelimit-* headers, not Retry-After (its REST API
+				// Rate Limits page): ratelimit-reset is the seconds to wait.
 				w.Header().Set("ratelimit-limit", "960")
 				w.Header().Set("ratelimit-remaining", "0")
 				w.Header().Set("ratelimit-reset", strconv.Itoa(int(f.After.Seconds())))
 				writePDError(w, http.StatusTooManyRequests, 2020, "Rate Limit Exceeded")
 				return
 			}
-			// GitLab answers a 429 in plain text, with RateLimit-* headers.
+			// GitLab answers a 429 in plain text, with Retry-After and RateLimit-* headers.
+			w.Header().Set("Retry-After", strconv.Itoa(int(f.After.Seconds())))
 			w.Header().Set("RateLimit-Limit", "2000")
 			w.Header().Set("RateLimit-Remaining", "0")
 			w.Header().Set("RateLimit-Reset", strconv.FormatInt(time.Now().Add(f.After).Unix(), 10))

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // region time zones, even on machines without zoneinfo
@@ -25,6 +24,9 @@ type Options struct {
 	Rotation model.Rotation // regions and their PagerDuty schedule ids
 	Labels   model.Labels
 	Faults   map[string]Fault // by source (FaultSources); changeable later with SetFault
+	// PagerDuty shapes the PagerDuty account: escalation policies, overrides, gaps,
+	// read-only keys, the rate limit.
+	PagerDuty PagerDutyOptions
 	// Project paths, as in the config.
 	ProductionProject string
 	OncallProject     string
@@ -41,8 +43,8 @@ type Sim struct {
 	mu       sync.Mutex
 	projects map[string]*project // by path
 	users    []*person
-	pages    []pdIncident
-	nextID   int64 // global issue and note ids
+	pd       pdState // the PagerDuty account
+	nextID   int64   // global issue and note ids
 
 	faultMu sync.Mutex
 	faults  map[string]Fault // by source name
@@ -74,9 +76,7 @@ func (s *Sim) clock() time.Time {
 func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v4/", s.serveGitLab)
-	mux.HandleFunc("GET /oncalls", s.requirePDToken(s.serveOnCalls))
-	mux.HandleFunc("GET /incidents", s.requirePDToken(s.serveIncidents))
-	mux.HandleFunc("GET /schedules/{id}", s.requirePDToken(s.serveSchedule))
+	s.pagerDutyRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 	})
@@ -118,16 +118,4 @@ func (srv *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return srv.http.Shutdown(ctx)
-}
-
-// requirePDToken answers 401 like PagerDuty when no API token is sent.
-func (s *Sim) requirePDToken(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		if !strings.HasPrefix(auth, "Token token=") || len(auth) == len("Token token=") {
-			writePDError(w, http.StatusUnauthorized, 2006, "Authentication failed")
-			return
-		}
-		h(w, r)
-	}
 }

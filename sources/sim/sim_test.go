@@ -92,7 +92,7 @@ func TestErrorsHaveTheRealShape(t *testing.T) {
 
 func TestOnCallTimesAreInTheUsersZone(t *testing.T) {
 	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), nil)
-	_, body := get(t, srv.URL+"/oncalls?schedule_ids%5B%5D=PAMER01&since=2026-11-23T17:00:00Z&until=2026-11-23T17:00:00Z", "Authorization", "Token token=x")
+	_, body := get(t, srv.URL+"/oncalls?schedule_ids%5B%5D=PEMEA01&since=2026-11-23T10:00:00Z&until=2026-11-23T10:00:00Z", "Authorization", "Token token=x")
 	var doc struct {
 		OnCalls []struct {
 			User  map[string]any `json:"user"`
@@ -101,12 +101,13 @@ func TestOnCallTimesAreInTheUsersZone(t *testing.T) {
 		} `json:"oncalls"`
 		More bool `json:"more"`
 	}
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.OnCalls) != 1 {
+	// The EMEA schedule is on levels 1 and 2 of the default policy: two entries.
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.OnCalls) != 2 {
 		t.Fatalf("%v %s", err, body)
 	}
 	oc := doc.OnCalls[0]
-	if oc.Start != "2026-11-23T11:00:00-05:00" || oc.End != "2026-11-23T23:00:00-05:00" {
-		t.Errorf("AMER shift in New York time: %s..%s", oc.Start, oc.End)
+	if oc.Start != "2026-11-23T05:00:00+01:00" || oc.End != "2026-11-23T17:00:00+01:00" {
+		t.Errorf("EMEA shift in Amsterdam time: %s..%s", oc.Start, oc.End)
 	}
 	if oc.User["type"] != "user_reference" || oc.User["summary"] == "" {
 		t.Errorf("without include[]=users the user is a reference: %v", oc.User)
