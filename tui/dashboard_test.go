@@ -100,7 +100,7 @@ func TestEverythingFitsAt120x40WithoutScrolling(t *testing.T) {
 	if strings.Contains(out, "more") {
 		t.Errorf("at 120x40 the simulated queue should fit without scrolling:\n%s", out)
 	}
-	for _, want := range []string{"on call", "next", "handoff EMEA → AMER", "in 1h29m", "1 triggered", "2 acknowledged",
+	for _, want := range []string{"on call", "next", "handoff EMEA → AMER", "in 1h29m", "1 triggered", "3 acknowledged",
 		"Incidents", "Changes", "On-call issues", "Handoffs", "[blocks deploys]", "[data loss]", "ready", "in-progress"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("screen lacks %q", want)
@@ -439,5 +439,21 @@ func TestTheLastFrameIsBlank(t *testing.T) {
 	v := m.View()
 	if strings.TrimSpace(v.Content) != "" || strings.Count(v.Content, "\n") != 59 || !v.AltScreen {
 		t.Fatalf("the last frame is not 60 blank rows of the alternate screen: %q", v.Content[:min(80, len(v.Content))])
+	}
+}
+
+func TestAGapInTheRotationIsNotUnknown(t *testing.T) {
+	f := newFixture()
+	f.set(func(w *model.Snapshot) {
+		w.OnCall[1].Next, w.OnCall[1].NextCoverage = nil, model.CoverageGap
+	})
+	m, _ := testModel(t, f, nil, testNow, 120, 24)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "next nobody scheduled 16:00") || !strings.Contains(out, "⚠ nobody is scheduled for AMER's next shift at 16:00 UTC") {
+		t.Fatalf("a gap in the schedule is not shown as one, with a warning:\n%s", out)
+	}
+	if strings.Contains(out, "unknown") {
+		t.Fatalf("a gap is not unknown:\n%s", out)
 	}
 }

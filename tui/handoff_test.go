@@ -49,7 +49,7 @@ func TestWriteAndPublishAHandoff(t *testing.T) {
 	}
 	e := openEditor(t, m)
 	draft := e.ta.Value()
-	for _, want := range []string{"# On-call handoff 2026-11-23 16:00 UTC: EMEA -> AMER", "## Needs a new lead", "(@", "### Still active", "## Ready to hand off", "> ", "## Active pages (3)", "## Context"} {
+	for _, want := range []string{"# On-call handoff 2026-11-23 16:00 UTC: EMEA -> AMER", "## Needs a new lead", "(@", "### Still active", "## Ready to hand off", "> ", "## Active pages (4)", "## Context"} {
 		if !strings.Contains(draft, want) {
 			t.Errorf("draft lacks %q", want)
 		}

@@ -79,11 +79,7 @@ func (m *Model) regionLines() []string {
 	for _, r := range m.opts.Rotation {
 		nameWidth = max(nameWidth, lipgloss.Width(r.Name))
 	}
-	onCall := map[string]model.OnCall{}
-	for _, oc := range m.snap.OnCall {
-		onCall[oc.Region] = oc
-	}
-	rotHealth := m.snap.Health[model.SourceRotation]
+	failing := m.snap.Health[model.SourceRotation].Failing()
 	type parts struct{ head, hours, now, next string }
 	var rows []parts
 	nowWidth := 0
@@ -93,14 +89,14 @@ func (m *Model) regionLines() []string {
 		if active {
 			marker, regionStyle = st.Accent.Render("▶ "), st.Bold
 		}
-		oc, known := onCall[r.Name]
+		oc := model.OnCallFor(m.snap.OnCall, r, now)
 		nowText := st.Muted.Render("off shift")
-		if active {
-			nowText = st.Muted.Render("on call ") + st.Bold.Render(personOr(oc.Now, known, rotHealth))
+		if oc.NowCoverage != model.CoverageOffShift {
+			nowText = st.Muted.Render("on call ") + m.coverage(oc.Now, oc.NowCoverage, failing, st.Bold)
 		}
 		nowWidth = max(nowWidth, lipgloss.Width(nowText))
-		nextText := st.Muted.Render("next ") + st.Text.Render(personOr(oc.Next, known, rotHealth)) +
-			st.Muted.Render(" "+shortTime(now, r.NextShiftOf(now).Start))
+		nextText := st.Muted.Render("next ") + m.coverage(oc.Next, oc.NextCoverage, failing, st.Text) +
+			st.Muted.Render(" "+shortTime(now, oc.NextStart))
 		rows = append(rows, parts{marker + regionStyle.Render(fitStyled(r.Name, nameWidth)), st.Muted.Render(r.Start.String() + "–" + r.End.String()), nowText, nextText})
 	}
 	nowWidth = min(max(nowWidth, 30), 40)
@@ -141,17 +137,18 @@ func (m *Model) handoffLine() string {
 	return fit(handoff, m.width)
 }
 
-// personOr names who is on call, or says why it cannot.
-func personOr(p *model.Person, known bool, h model.Health) string {
+// coverage names who is on call, or says why nobody is named: a gap in the schedule
+// (nobody would be paged: a warning), or PagerDuty not answering (unknown).
+func (m *Model) coverage(p *model.Person, c model.Coverage, failing bool, style lipgloss.Style) string {
 	switch {
 	case p != nil:
-		return p.Display()
-	case known:
-		return "nobody scheduled"
-	case h.Failing():
-		return "unknown"
+		return style.Render(p.Display())
+	case c == model.CoverageGap:
+		return m.st.Warn.Bold(true).Render("nobody scheduled")
+	case failing:
+		return m.st.Bad.Render("unknown")
 	}
-	return "…"
+	return m.st.Muted.Render("…")
 }
 
 func shortTime(now, t time.Time) string {

@@ -11,7 +11,7 @@ import (
 // showHealthLine: on a short screen the health line is left out while every source is
 // fresh (the footer's "updated" says so); it comes back as soon as one is not.
 func (m *Model) showHealthLine() bool {
-	if m.height >= 30 {
+	if m.height >= 30 || len(m.warnings()) > 0 {
 		return true
 	}
 	now := m.opts.Clock()
@@ -53,8 +53,23 @@ func (m *Model) healthLine() string {
 			parts[3] = append(parts[3], st.OK.Render("✓ ")+st.Muted.Render(name))
 		}
 	}
-	all := append(append(append(parts[0], parts[1]...), parts[2]...), parts[3]...)
+	var warns []string
+	for _, w := range m.warnings() {
+		warns = append(warns, st.Warn.Render("⚠ "+w))
+	}
+	all := append(append(append(append(parts[0], warns...), parts[1]...), parts[2]...), parts[3]...)
 	return fit(strings.Join(all, st.Muted.Render("  ")), m.width)
+}
+
+// warnings are what is wrong although every source answers: a gap in the rotation.
+func (m *Model) warnings() []string {
+	var out []string
+	for _, r := range m.opts.Rotation {
+		if w := model.OnCallFor(m.snap.OnCall, r, m.now).Warning(m.now); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // healthText sums up the sources for the footer: refreshing, failing, or when everything

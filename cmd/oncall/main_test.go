@@ -46,7 +46,7 @@ func TestStatusPrintsTheSnapshot(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr %s", code, errs)
 	}
-	for _, want := range []string{"On call: EMEA until 16:00 UTC; handoff EMEA -> AMER in 1h29m", "Incidents (", "S1", "[data loss]", "Changes (", "in-progress", "On-call issues (", "[ready to hand off]", "Handoffs (latest", "Pages: 1 triggered, 2 acknowledged", "PagerDuty rotation  ok"} {
+	for _, want := range []string{"On call: EMEA until 16:00 UTC; handoff EMEA -> AMER in 1h29m", "Incidents (", "S1", "[data loss]", "Changes (", "in-progress", "On-call issues (", "[ready to hand off]", "Handoffs (latest", "Pages: 1 triggered, 3 acknowledged", "PagerDuty rotation  ok"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
@@ -98,7 +98,7 @@ func TestStatusJSON(t *testing.T) {
 func TestStatusExitsOneWhenASourceFailsAndStillPrints(t *testing.T) {
 	breakPD := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/oncalls" {
+			if strings.HasPrefix(r.URL.Path, "/schedules/") {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(http.StatusBadGateway)
 				_, _ = w.Write([]byte("<html>502 Bad Gateway</html>"))
