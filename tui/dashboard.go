@@ -86,13 +86,16 @@ func (d *dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Open):
 		if r, ok := p.selectedRow(m); ok {
+			if p.spec.open != nil {
+				return p.spec.open(m, p.spec, r)
+			}
 			return m.openDetail(p.spec, r)
 		}
 	default:
 		for _, a := range p.spec.actions {
 			if key.Matches(msg, a.binding(k)) {
 				if r, ok := p.selectedRow(m); ok {
-					return a.run(m, r.ref)
+					return a.run(m, r)
 				}
 				return nil
 			}
@@ -152,7 +155,7 @@ func (d *dashboard) moveCursor(msg tea.KeyPressMsg) {
 		return
 	}
 	p.cursor = max(0, min(p.cursor, len(rows)-1))
-	p.selected = rows[p.cursor].ref
+	p.selected = rows[p.cursor].id
 }
 
 // keys are the dashboard's bindings; the focused pane's own come with them.

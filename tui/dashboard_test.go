@@ -224,7 +224,7 @@ func TestSelectionFollowsTheIssueAcrossRefreshes(t *testing.T) {
 	})
 	run(t, m, m.refreshAll())
 	if p := m.dash.focused(); p.cursor != 3 || p.selected != on {
-		t.Fatalf("cursor %d on #%d; want it still on #%d", p.cursor, p.selected.IID, on.IID)
+		t.Fatalf("cursor %d on %s; want it still on %s", p.cursor, p.selected, on)
 	}
 }
 
@@ -397,13 +397,13 @@ func TestAPaneIsOneSpec(t *testing.T) {
 		build: func(m *Model) ([]row, string) {
 			var rows []row
 			for _, p := range m.snap.Pages.Open {
-				rows = append(rows, row{title: p.Title, cells: []cell{txt(p.Status, m.st.Bad), txt(p.Title, m.st.Text)}})
+				rows = append(rows, row{id: p.Title, title: p.Title, cells: []cell{txt(p.Status, m.st.Bad), txt(p.Title, m.st.Text)}})
 			}
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},
 		empty: "no open pages", band: 0, weight: 4,
 		actions: []paneAction{{binding: func(*keys) key.Binding { return key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "frob the page")) },
-			run: func(*Model, model.IssueRef) tea.Cmd { done = true; return nil }}},
+			run: func(*Model, row) tea.Cmd { done = true; return nil }}},
 	})
 	m, _, _ := fixtureModel(t, 160, 40)
 	out := screen(m)

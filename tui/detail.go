@@ -20,6 +20,7 @@ import (
 type detailView struct {
 	m       *Model
 	spec    *paneSpec
+	row     row // what the view was opened on
 	seq     int // the latest request; older answers are dropped
 	ref     model.IssueRef
 	title   string // from the list, shown while the issue loads
@@ -39,7 +40,7 @@ type detailMsg struct {
 // openDetail shows the item of r, from pane spec, and asks for its description and notes.
 func (m *Model) openDetail(spec *paneSpec, r row) tea.Cmd {
 	w, h := m.bodySize()
-	d := &detailView{m: m, spec: spec, ref: r.ref, title: r.title}
+	d := &detailView{m: m, spec: spec, row: r, ref: r.ref, title: r.title}
 	d.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
 	m.push(d)
 	return d.load()
@@ -120,7 +121,7 @@ func (d *detailView) update(msg tea.Msg) tea.Cmd {
 	default:
 		for _, a := range d.spec.actions {
 			if key.Matches(km, a.binding(k)) {
-				return a.run(d.m, d.ref)
+				return a.run(d.m, d.row)
 			}
 		}
 	}

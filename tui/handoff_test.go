@@ -234,7 +234,7 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 	p := m.dash.focused()
 	for i, r := range p.rows(m) {
 		if r.ref == issue.IssueRef {
-			p.cursor, p.selected = i, r.ref
+			p.cursor, p.selected = i, r.id
 		}
 	}
 	if r, _ := p.selectedRow(m); r.ref != issue.IssueRef || !strings.Contains(screen(m), "unread") {

@@ -53,13 +53,13 @@ func incidentRows(m *Model) ([]row, string) {
 			badgeStyle = st.BadgeBad
 		}
 		title := cell{text: withoutDate(i.Title), style: st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
-		rows = append(rows, row{ref: i.IssueRef, title: i.Title, url: i.WebURL, cells: []cell{
+		rows = append(rows, issueRow(i.Issue,
 			txt(i.Severity.String(), sevStyle(st, int(i.Severity))),
 			txt(i.Status.String(), statusStyle),
 			title,
 			txt(model.Ago(now, i.CreatedAt), st.Muted),
 			txt(orDash(i.Assignee()), st.Muted),
-		}})
+		))
 	}
 	var sum []string
 	for s := model.Severity(1); s <= 4; s++ {
@@ -96,13 +96,13 @@ func changeRows(m *Model) ([]row, string) {
 		if c.Criticality > 0 {
 			crit, critStyle = fmt.Sprintf("C%d", c.Criticality), sevStyle(st, c.Criticality)
 		}
-		rows = append(rows, row{ref: c.IssueRef, title: c.Title, url: c.WebURL, cells: []cell{
+		rows = append(rows, issueRow(c.Issue,
 			txt(c.Workflow.String(), stateStyle),
 			txt(crit, critStyle),
 			txt(when(now, c.Scheduled), st.Text),
 			txt(c.Title, st.Text),
 			txt(orDash(c.Owner()), st.Muted),
-		}})
+		))
 	}
 	var sum []string
 	if inProgress > 0 {
@@ -129,12 +129,12 @@ func oncallRows(m *Model) ([]row, string) {
 			mark = "ready"
 			ready++
 		}
-		rows = append(rows, row{ref: o.IssueRef, title: o.Title, url: o.WebURL, cells: []cell{
+		rows = append(rows, issueRow(o.Issue,
 			txt(mark, st.Badge),
 			txt(o.Title, st.Text),
 			txt(model.Ago(now, o.CreatedAt), st.Muted),
 			txt(orDash(o.Assignee()), st.Muted),
-		}})
+		))
 	}
 	var sum []string
 	if ready > 0 {
@@ -174,13 +174,13 @@ func handoffRows(m *Model) ([]row, string) {
 			read, readStyle = "unread", st.Warn
 			unread++
 		}
-		rows = append(rows, row{ref: h.IssueRef, title: h.Title, url: h.WebURL, cells: []cell{
+		rows = append(rows, issueRow(h.Issue,
 			txt(pin, st.Accent),
 			txt(strings.TrimPrefix(h.Title, "On-call handoff "), style),
 			txt(model.Ago(now, h.CreatedAt), st.Muted),
 			txt(orDash(h.Author.Display()), st.Muted),
 			txt(read, readStyle),
-		}})
+		))
 	}
 	var extra []string
 	if unread > 0 {

@@ -18,6 +18,8 @@ type paneSpec struct {
 	// build turns the snapshot into the pane's rows and a short summary for its title.
 	build func(m *Model) ([]row, string)
 	empty string // what an answered, empty source shows, e.g. "nothing open"
+	// open shows the selected row (enter); nil: the GitLab issue's detail view.
+	open func(m *Model, spec *paneSpec, r row) tea.Cmd
 	// actions are the pane's own keys, acting on the selected row (also from its detail view).
 	actions []paneAction
 	// band and weight place the pane: panes of one band sit side by side in one row of the
@@ -29,7 +31,7 @@ type paneSpec struct {
 // paneAction is a key a pane adds, and what it does to a row.
 type paneAction struct {
 	binding func(k *keys) key.Binding
-	run     func(m *Model, ref model.IssueRef) tea.Cmd
+	run     func(m *Model, r row) tea.Cmd
 }
 
 // panes is the registry, in the order of their numbers.
@@ -49,7 +51,7 @@ var panes = []paneSpec{
 	{
 		title: "Handoffs", source: model.SourceHandoffs, columns: handoffColumns, build: handoffRows,
 		empty: "none published yet", band: 2, weight: 3,
-		actions: []paneAction{{binding: func(k *keys) key.Binding { return k.Acknowledge }, run: (*Model).acknowledge}},
+		actions: []paneAction{{binding: func(k *keys) key.Binding { return k.Acknowledge }, run: func(m *Model, r row) tea.Cmd { return m.acknowledge(r.ref) }}},
 	},
 }
 
@@ -60,7 +62,7 @@ type pane struct {
 	spec     *paneSpec
 	cursor   int
 	offset   int
-	selected model.IssueRef
+	selected string // the selected row's id
 	filter   string
 
 	built    int   // the data version the rows were built from; 0: never
@@ -117,12 +119,12 @@ func (p *pane) follow(m *Model) {
 	rs := p.rows(m)
 	p.cursor = max(0, min(p.cursor, len(rs)-1))
 	for i, r := range rs {
-		if r.ref == p.selected {
+		if r.id == p.selected {
 			p.cursor = i
 			break
 		}
 	}
 	if p.cursor < len(rs) {
-		p.selected = rs[p.cursor].ref
+		p.selected = rs[p.cursor].id
 	}
 }

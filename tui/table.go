@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -63,13 +64,21 @@ func (c cell) render(w int, plain bool) string {
 	return style(c.style, fit(c.text, room)) + " " + style(c.tailStyle, tail)
 }
 
-// row is one line of a table: ref identifies its item for detail and selection, title
-// and url name it outside the table (the detail view's header, the browser).
+// row is one line of a table. id identifies its item for selection; ref (a GitLab issue)
+// or page (a PagerDuty incident) says what it is; title and url name it outside the table
+// (the detail view's header, the browser).
 type row struct {
+	id    string
 	ref   model.IssueRef
+	page  string
 	title string
 	url   string
 	cells []cell
+}
+
+// issueRow is the row of a GitLab issue.
+func issueRow(is model.Issue, cells ...cell) row {
+	return row{id: fmt.Sprintf("%s#%d", is.Project, is.IID), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells}
 }
 
 // widest is each column's widest value (and title) over rows.
