@@ -49,6 +49,7 @@ type Model struct {
 	flashAt  time.Time
 
 	report reportState
+	pages  pagesState
 	// leaving: the program is quitting; the last frame is blank (see leave)
 	leaving bool
 }
@@ -73,7 +74,8 @@ func New(opts Options) *Model {
 // shows the cached snapshot, retries the outbox (handoffs left by an earlier run) and looks
 // for a saved draft.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.clockTick(), m.refreshAll(), m.after(m.opts.Refresh, refreshTickMsg{}), tea.RequestBackgroundColor, m.firstReport()}
+	cmds := []tea.Cmd{m.clockTick(), m.refreshAll(), m.after(m.opts.Refresh, refreshTickMsg{}), tea.RequestBackgroundColor,
+		m.firstReport(), m.pagerDutyMeCmd()}
 	if m.opts.Local != nil {
 		k, _ := m.currentHandoff()
 		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))
@@ -107,7 +109,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ShutdownMsg:
 		return m, m.shutdown()
 	}
-	for _, handle := range []func(tea.Msg) (tea.Cmd, bool){m.handleSources, m.handleHandoff, m.handleReport, m.handleDetail} {
+	for _, handle := range []func(tea.Msg) (tea.Cmd, bool){m.handleSources, m.handleHandoff, m.handleReport, m.handleDetail, m.handlePages} {
 		if cmd, ok := handle(msg); ok {
 			return m, cmd
 		}

@@ -20,6 +20,12 @@ type Backend interface {
 	NewHandoffPost(f model.HandoffFacts, body string, now time.Time) model.HandoffPost
 	Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error)
 	Report(ctx context.Context, window model.Window, now time.Time) (model.Report, error)
+
+	// PagerDuty's open incidents: their detail, and acting on them as PagerDutyMe.
+	PagerDutyMe(ctx context.Context) (model.Person, error)
+	PageDetail(ctx context.Context, id string) (model.PageDetail, error)
+	AcknowledgePage(ctx context.Context, id string) (model.Page, error)
+	ResolvePage(ctx context.Context, id string) (model.Page, error)
 }
 
 // LocalState is the program's state on disk: autosaved handoff drafts, the outbox of

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -224,15 +225,21 @@ func (d *dashboard) render(width, height int) []string {
 // stacked: below 70 columns every pane takes the whole width.
 func (d *dashboard) stacked() bool { return d.m.width < 70 }
 
-// bands groups the panes (by index) into the rows of the screen.
+// bands groups the panes (by index) into the rows of the screen, in band order.
 func (d *dashboard) bands() [][]int {
+	order := make([]int, len(d.panes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return d.panes[order[a]].spec.band < d.panes[order[b]].spec.band })
 	var out [][]int
-	for i, p := range d.panes {
-		if len(out) == 0 || d.stacked() || panes[out[len(out)-1][0]].band != p.spec.band {
+	for _, i := range order {
+		last := len(out) - 1
+		if last < 0 || d.stacked() || d.panes[out[last][0]].spec.band != d.panes[i].spec.band {
 			out = append(out, []int{i})
 			continue
 		}
-		out[len(out)-1] = append(out[len(out)-1], i)
+		out[last] = append(out[last], i)
 	}
 	return out
 }

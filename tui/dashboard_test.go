@@ -52,7 +52,7 @@ func TestHelpListsTheBindingsInForceAndScrollsToItsEnd(t *testing.T) {
 	m, _, _ := fixtureModel(t, 80, 24)
 	press(t, m, "4", "?")
 	out := screen(m)
-	for _, want := range []string{"tab", "shift+tab", "1-4", "enter", "refresh now", "quit", "j/↓", "Handoffs pane", "acknowledge the handoff"} {
+	for _, want := range []string{"tab", "shift+tab", "1-5", "enter", "refresh now", "quit", "j/↓", "Handoffs pane", "acknowledge the handoff"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help does not list %q:\n%s", want, out)
 		}
@@ -97,8 +97,9 @@ func TestFooterOffersOnlyTheKeysInForce(t *testing.T) {
 
 func TestEverythingFitsAt120x40WithoutScrolling(t *testing.T) {
 	out := screen(loaded(t, 120, 40))
-	if strings.Contains(out, "more") {
-		t.Errorf("at 120x40 the simulated queue should fit without scrolling:\n%s", out)
+	// Incidents, pages and changes fit whole; the bottom panes may scroll.
+	if top := out[:strings.Index(out, "3 On-call issues")]; strings.Contains(top, "more") {
+		t.Errorf("at 120x40 the simulated incidents, pages and changes should fit without scrolling:\n%s", out)
 	}
 	for _, want := range []string{"on call", "next", "handoff EMEA → AMER", "in 1h29m", "1 triggered", "3 acknowledged",
 		"Incidents", "Changes", "On-call issues", "Handoffs", "[blocks deploys]", "[data loss]", "ready", "in-progress"} {
@@ -393,7 +394,7 @@ func TestAPaneIsOneSpec(t *testing.T) {
 	defer func() { panes = saved }()
 	done := false
 	panes = append(append([]paneSpec(nil), saved...), paneSpec{
-		title: "Pages", source: model.SourcePages, columns: []column{{title: "STATUS", width: 10}, {title: "TITLE", min: 10}},
+		title: "Silences", source: model.SourcePages, columns: []column{{title: "STATUS", width: 10}, {title: "TITLE", min: 10}},
 		build: func(m *Model) ([]row, string) {
 			var rows []row
 			for _, p := range m.snap.Pages.Open {
@@ -401,28 +402,28 @@ func TestAPaneIsOneSpec(t *testing.T) {
 			}
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},
-		empty: "no open pages", band: 0, weight: 4,
-		actions: []paneAction{{binding: func(*keys) key.Binding { return key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "frob the page")) },
+		empty: "no silences", band: 0, weight: 4,
+		actions: []paneAction{{binding: func(*keys) key.Binding { return key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "frob the silence")) },
 			run: func(*Model, row) tea.Cmd { done = true; return nil }}},
 	})
 	m, _, _ := fixtureModel(t, 160, 40)
 	out := screen(m)
-	if !strings.Contains(out, "5 Pages") || !strings.Contains(out, "GitalyCPUSaturation") {
-		t.Fatalf("the fifth pane is not drawn:\n%s", out)
+	if !strings.Contains(out, "6 Silences") || strings.Count(out, "GitalyCPUSaturation") != 2 {
+		t.Fatalf("the sixth pane is not drawn:\n%s", out)
 	}
-	press(t, m, "5")
-	if m.dash.focused().spec.title != "Pages" {
-		t.Fatal("5 does not focus the new pane")
+	press(t, m, "6")
+	if m.dash.focused().spec.title != "Silences" {
+		t.Fatal("6 does not focus the new pane")
 	}
-	if ls := lines(screen(m)); !strings.Contains(ls[len(ls)-1], "x frob the page") {
+	if ls := lines(screen(m)); !strings.Contains(ls[len(ls)-1], "z frob the silence") {
 		t.Errorf("the footer lacks the pane's key: %q", ls[len(ls)-1])
 	}
-	press(t, m, "x")
+	press(t, m, "z")
 	if !done {
 		t.Error("the pane's key did not run its action")
 	}
 	press(t, m, "?")
-	if out := screen(m); !strings.Contains(out, "Pages pane") || !strings.Contains(out, "frob the page") || !strings.Contains(out, "1-5") {
+	if out := screen(m); !strings.Contains(out, "Silences pane") || !strings.Contains(out, "frob the silence") || !strings.Contains(out, "1-6") {
 		t.Errorf("help does not list the new pane:\n%s", out)
 	}
 }

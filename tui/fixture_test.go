@@ -22,6 +22,7 @@ type fixture struct {
 	// never answers.
 	hang    bool
 	started chan model.SourceID // when set, told of every fetch that started
+	pageErr error               // when set, what acting on a page answers
 }
 
 func newFixture() *fixture {
@@ -157,10 +158,55 @@ func fixtureWorld() model.Snapshot {
 			{Region: "AMER", Next: &amer, NextStart: time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC)},
 		},
 		Pages: model.Pages{Triggered: 1, Acknowledged: 2, Open: []model.Page{
-			{Title: "GitalyCPUSaturation file-cny-01", Status: "triggered", Service: "Gitaly", CreatedAt: testNow.Add(-4 * time.Minute)},
+			{ID: "Q1", Number: 104207, Title: "[FIRING:1] GitalyCPUSaturation file-cny-01", Status: "triggered", Urgency: "high", Service: "Gitaly",
+				CreatedAt: testNow.Add(-4 * time.Minute), Assignees: []model.Person{{Name: "Ana Kowalska", PagerDutyID: "PANA"}}, EscalationLevel: 1},
+			{ID: "Q2", Number: 104200, Title: "[FIRING:1] WebServiceErrorRatioHigh web", Status: "acknowledged", Urgency: "high", Service: "Web",
+				CreatedAt: testNow.Add(-50 * time.Minute), Assignees: []model.Person{{Name: "Jordan Reyes", PagerDutyID: "PJOR"}}, EscalationLevel: 1},
+			{ID: "Q3", Number: 103001, Title: "[FIRING:2] SidekiqQueueingApdexSLOViolation", Status: "acknowledged", Urgency: "low", Service: "Sidekiq",
+				CreatedAt: testNow.Add(-45 * 24 * time.Hour), Assignees: []model.Person{{Name: "Jordan Reyes", PagerDutyID: "PJOR"}}},
 		}},
 		Me: &emea,
 		Health: map[model.SourceID]model.Health{model.SourceQueue: ok, model.SourceOncall: ok, model.SourceHandoffs: ok,
 			model.SourceRotation: ok, model.SourcePages: ok},
 	}
+}
+
+// pageErr, when set, is what PagerDuty answers to acting on a page.
+func (f *fixture) PagerDutyMe(context.Context) (model.Person, error) {
+	return model.Person{Name: "Ana Kowalska", Email: "ana@example.com", PagerDutyID: "PANA"}, nil
+}
+
+func (f *fixture) PageDetail(_ context.Context, id string) (model.PageDetail, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range f.world.Pages.Open {
+		if p.ID == id {
+			return model.PageDetail{Page: p, Alerts: []model.PageAlert{{Summary: "CPU above 95% for 10m on file-cny-01", Status: "triggered", Severity: "critical", CreatedAt: p.CreatedAt}},
+				Notes: []model.Note{{Author: person("Jordan Reyes", "jreyes"), Body: "looking", CreatedAt: p.CreatedAt}}}, nil
+		}
+	}
+	return model.PageDetail{}, errors.New("404 not found")
+}
+
+func (f *fixture) AcknowledgePage(_ context.Context, id string) (model.Page, error) {
+	return f.setPage(id, model.PageAcknowledged)
+}
+
+func (f *fixture) ResolvePage(_ context.Context, id string) (model.Page, error) {
+	return f.setPage(id, model.PageResolved)
+}
+
+func (f *fixture) setPage(id, status string) (model.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pageErr != nil {
+		return model.Page{}, f.pageErr
+	}
+	for i, p := range f.world.Pages.Open {
+		if p.ID == id {
+			f.world.Pages.Open[i].Status = status
+			return f.world.Pages.Open[i], nil
+		}
+	}
+	return model.Page{}, errors.New("404 not found")
 }

@@ -21,7 +21,7 @@ type keys struct {
 	NextPane, PrevPane, JumpPane             key.Binding
 	Up, Down, Top, Bottom, PageUp, PageDown  key.Binding
 	Open, Refresh, Filter, Handoff, Reports  key.Binding
-	Acknowledge                              key.Binding // the Handoffs pane's own
+	Acknowledge, Resolve                     key.Binding // the Handoffs and Pages panes' own
 	FilterKeep, FilterClear                  key.Binding
 	EdSave, EdRegenerate, EdPreview          key.Binding
 	EdExternal, EdPublish, EdLeave           key.Binding
@@ -62,6 +62,7 @@ func newKeysWith(overrides map[string][]string) (keys, error) {
 		{&k.Handoff, "handoff", []string{"h"}, "", "write the handoff"},
 		{&k.Reports, "reports", []string{"R"}, "", "reports and error budget"},
 		{&k.Acknowledge, "acknowledge", []string{"a"}, "", "acknowledge the handoff"},
+		{&k.Resolve, "resolve", []string{"x"}, "", "resolve the page"},
 		{&k.FilterKeep, "filter_keep", []string{"enter"}, "", "keep the filter"},
 		{&k.FilterClear, "filter_clear", []string{"esc"}, "", "clear the filter"},
 		{&k.EdSave, "editor_save", []string{"ctrl+s"}, "", "save now (autosaved anyway)"},

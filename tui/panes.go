@@ -22,9 +22,9 @@ type paneSpec struct {
 	open func(m *Model, spec *paneSpec, r row) tea.Cmd
 	// actions are the pane's own keys, acting on the selected row (also from its detail view).
 	actions []paneAction
-	// band and weight place the pane: panes of one band sit side by side in one row of the
-	// screen (one under the other when the screen is narrow); weight is the band's share
-	// of the height.
+	// band and weight place the pane: bands go down the screen in their order, panes of one
+	// band sit side by side (one under the other when the screen is narrow); weight is the
+	// band's share of the height.
 	band, weight int
 }
 
@@ -42,16 +42,26 @@ var panes = []paneSpec{
 	},
 	{
 		title: "Changes", source: model.SourceQueue, columns: changeColumns, build: changeRows,
-		empty: "nothing open", band: 1, weight: 3,
-	},
-	{
-		title: "On-call issues", source: model.SourceOncall, columns: oncallColumns, build: oncallRows,
 		empty: "nothing open", band: 2, weight: 3,
 	},
 	{
+		title: "On-call issues", source: model.SourceOncall, columns: oncallColumns, build: oncallRows,
+		empty: "nothing open", band: 3, weight: 3,
+	},
+	{
 		title: "Handoffs", source: model.SourceHandoffs, columns: handoffColumns, build: handoffRows,
-		empty: "none published yet", band: 2, weight: 3,
+		empty: "none published yet", band: 3, weight: 3,
 		actions: []paneAction{{binding: func(k *keys) key.Binding { return k.Acknowledge }, run: func(m *Model, r row) tea.Cmd { return m.acknowledge(r.ref) }}},
+	},
+	{
+		title: "Pages", source: model.SourcePages, columns: pageColumns, build: pageRows,
+		empty: "no open pages", band: 1, weight: 2, open: openPage,
+		actions: []paneAction{
+			{binding: func(k *keys) key.Binding { return withDesc(k.Acknowledge, "acknowledge the page") },
+				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageAcknowledged) }},
+			{binding: func(k *keys) key.Binding { return k.Resolve },
+				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageResolved) }},
+		},
 	},
 }
 
