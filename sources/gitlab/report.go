@@ -140,3 +140,18 @@ func (s *Source) labelEvents(ctx context.Context, ref model.IssueRef) ([]model.L
 	}
 	return events, nil
 }
+
+// Histories reads the label events of incidents (reusing those of incidents that did not
+// change), so that a caller can tell by the transitions that stand which are still active
+// (model.Labels.StillActive), as the report does.
+func (s *Source) Histories(ctx context.Context, incidents []model.Incident) (out []model.IncidentHistory, err error) {
+	defer guard.Recover("gitlab", &err)
+	out = make([]model.IncidentHistory, len(incidents))
+	for i, in := range incidents {
+		out[i] = model.IncidentHistory{Incident: in}
+	}
+	if err := s.withLabelEvents(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
