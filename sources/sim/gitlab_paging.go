@@ -70,4 +70,3 @@ func paginate(w http.ResponseWriter, r *http.Request, total int) (pageWindow, bo
 	lo := min((page-1)*perPage, total)
 	return pageWindow{lo: lo, hi: min(lo+perPage, total)}, true
 }
-
