@@ -150,4 +150,6 @@ func TestLabelEventsPagingIsBounded(t *testing.T) {
 	}
 }
 
-func refOf(project string, iid int64) model.IssueRef { return model.IssueRef{Project: project, IID: iid} }
+func refOf(project string, iid int64) model.IssueRef {
+	return model.IssueRef{Project: project, IID: iid}
+}
