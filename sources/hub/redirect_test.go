@@ -35,7 +35,9 @@ func newElsewhere(t *testing.T) *elsewhere {
 }
 
 // otherHost is the address of e under another name than 127.0.0.1, so it is another host.
-func (e *elsewhere) otherHost() string { return strings.Replace(e.srv.URL, "127.0.0.1", "localhost", 1) }
+func (e *elsewhere) otherHost() string {
+	return strings.Replace(e.srv.URL, "127.0.0.1", "localhost", 1)
+}
 
 func TestRedirectsNeverCarryTheToken(t *testing.T) {
 	for _, code := range []int{http.StatusFound, http.StatusTemporaryRedirect} {
