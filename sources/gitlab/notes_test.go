@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/oncall-sre/oncall/model"
@@ -22,8 +23,24 @@ func stripActivityFilter(h http.Handler) http.Handler {
 	})
 }
 
+// askedForComments records whether every notes request asked for human comments only.
+type askedForComments struct{ notes, filtered atomic.Int64 }
+
+func (a *askedForComments) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/notes") {
+			a.notes.Add(1)
+			if r.URL.Query().Get("activity_filter") == "only_comments" {
+				a.filtered.Add(1)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 func TestLatestNoteOfABusyIssueIsFound(t *testing.T) {
-	for name, mw := range map[string]func(http.Handler) http.Handler{"only_comments": nil, "filter ignored": stripActivityFilter} {
+	var asked askedForComments
+	for name, mw := range map[string]func(http.Handler) http.Handler{"only_comments": asked.wrap, "filter ignored": stripActivityFilter} {
 		t.Run(name, func(t *testing.T) {
 			srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), mw)
 			src := newSource(t, srv.URL, 100)
@@ -49,6 +66,9 @@ func TestLatestNoteOfABusyIssueIsFound(t *testing.T) {
 				if n.System || !strings.Contains(n.Body, " ") || strings.HasPrefix(n.Body, "mentioned in") {
 					t.Errorf("#%d: latest note %q is not the human one", ref.IID, n.Body)
 				}
+			}
+			if name == "only_comments" && (asked.notes.Load() != int64(len(ready)) || asked.filtered.Load() != asked.notes.Load()) {
+				t.Errorf("%d notes requests for %d issues, %d asking for comments only; want one each, filtered", asked.notes.Load(), len(ready), asked.filtered.Load())
 			}
 		})
 	}

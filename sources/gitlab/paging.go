@@ -58,11 +58,11 @@ func allPages[T any](ctx context.Context, maxPages, parallel int, page pageFunc[
 // there is no next page, stop says the items so far are enough, or maxPages pages were read
 // (then truncated is set).
 func followPages[T any](ctx context.Context, maxPages int, cur, next int64, page pageFunc[T], stop func([]T) bool) (items []T, truncated bool, err error) {
-	for next > 0 {
+	for read := int(cur); next > 0; read++ { // read counts the pages, whatever their numbers say
 		if next <= cur {
 			return nil, false, fmt.Errorf("the server's paging goes back from page %d to page %d", cur, next)
 		}
-		if cur >= int64(maxPages) {
+		if read >= maxPages {
 			return items, true, nil
 		}
 		if err := ctx.Err(); err != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	gl "gitlab.com/gitlab-org/api/client-go"
+
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
@@ -100,12 +102,35 @@ func TestACancelledListStartsNoMoreRequests(t *testing.T) {
 }
 
 func TestANextPageLoopIsAnError(t *testing.T) {
-	srv, requests := hostile(t, func(h http.Header, page int) {
-		h.Set("X-Next-Page", map[int]string{1: "2", 2: "1"}[page])
-	})
-	_, err := newSource(t, srv.URL, 100).list(context.Background(), "p", "incident", "opened", nil)
-	if err == nil || !strings.Contains(err.Error(), "paging goes back from page 2 to page 1") || requests.Load() != 2 {
-		t.Fatalf("after %d requests: %v", requests.Load(), err)
+	for _, back := range []string{"1", "2"} { // 1 -> 2 -> 1, and 1 -> 2 -> 2
+		srv, requests := hostile(t, func(h http.Header, page int) {
+			h.Set("X-Next-Page", map[int]string{1: "2", 2: back}[page])
+		})
+		_, err := newSource(t, srv.URL, 100).list(context.Background(), "p", "incident", "opened", nil)
+		if err == nil || !strings.Contains(err.Error(), "paging goes back from page 2 to page "+back) || requests.Load() != 2 {
+			t.Fatalf("after %d requests: %v", requests.Load(), err)
+		}
+	}
+}
+
+func TestNoPageStartsOnceTheContextIsDone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls atomic.Int64
+	page := func(ctx context.Context, n int64) ([]int, *gl.Response, error) {
+		if n == 1 {
+			return []int{1}, &gl.Response{TotalPages: 1_000_000}, nil
+		}
+		if calls.Add(1) == 2 {
+			cancel()
+		}
+		return nil, nil, ctx.Err()
+	}
+	if _, _, err := allPages(ctx, 1_000_000, 2, page); err == nil {
+		t.Fatal("a cancelled list succeeded")
+	}
+	if calls.Load() > 4 {
+		t.Fatalf("%d pages started after the context was done", calls.Load())
 	}
 }
 

@@ -155,3 +155,17 @@ func TestTokensAreRedactedThroughTricks(t *testing.T) {
 		})
 	}
 }
+
+func TestATokenInARedirectIsRedacted(t *testing.T) {
+	const token = "glpat-secret123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://"+token+".example.invalid/", http.StatusFound)
+	}))
+	defer srv.Close()
+	cfg := hubtest.Config(srv.URL, sim.DefaultOptions(now))
+	cfg.GitLab.Token = token
+	_, err := newHub(t, cfg).Fetch(context.Background(), model.SourceOncall, now)
+	if err == nil || strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "[token]") || !model.IsPermanent(err) {
+		t.Fatalf("redirect to a host named after the token: %v", err)
+	}
+}
