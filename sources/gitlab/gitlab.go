@@ -44,6 +44,9 @@ type Source struct {
 
 	eventsMu sync.Mutex
 	events   map[model.IssueRef]cachedEvents // label events of incidents, by their updated_at
+
+	acksMu sync.Mutex
+	acks   map[model.IssueRef]cachedAck // acknowledgements found, by the handoff's updated_at
 }
 
 // New builds a source; it does not touch the network.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"sync"
+	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 	"golang.org/x/sync/errgroup"
@@ -140,6 +141,10 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.cfg.Parallel)
 	for i := range hs {
+		if ack, ok := s.cachedAck(hs[i]); ok {
+			hs[i].Ack, hs[i].AckChecked = &ack, true
+			continue
+		}
 		guard.Go(g, "gitlab", func() error {
 			notes, complete, err := s.humanNotes(gctx, hs[i].IssueRef, "asc", func(ns []model.Note) bool {
 				_, found := model.FindAcknowledgement(ns)
@@ -150,6 +155,7 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 			}
 			if ack, ok := model.FindAcknowledgement(notes); ok {
 				hs[i].Ack, hs[i].AckChecked = &ack, true
+				s.rememberAck(hs[i], ack)
 			} else {
 				hs[i].AckChecked = complete
 			}
@@ -157,4 +163,27 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 		})
 	}
 	return g.Wait()
+}
+
+// cachedAck is a handoff's acknowledgement as of its updated_at: the first acknowledgement
+// stays the first, so it is read again only when the issue changed.
+type cachedAck struct {
+	updated time.Time
+	ack     model.Acknowledgement
+}
+
+func (s *Source) cachedAck(h model.HandoffNote) (model.Acknowledgement, bool) {
+	s.acksMu.Lock()
+	defer s.acksMu.Unlock()
+	c, ok := s.acks[h.IssueRef]
+	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt)
+}
+
+func (s *Source) rememberAck(h model.HandoffNote, ack model.Acknowledgement) {
+	s.acksMu.Lock()
+	defer s.acksMu.Unlock()
+	if s.acks == nil {
+		s.acks = map[model.IssueRef]cachedAck{}
+	}
+	s.acks[h.IssueRef] = cachedAck{updated: h.UpdatedAt, ack: ack}
 }

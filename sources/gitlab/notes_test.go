@@ -97,3 +97,23 @@ func TestEveryHandoffGetsItsAcknowledgementAndIncoming(t *testing.T) {
 		})
 	}
 }
+
+func TestAcknowledgementsAreReadAgainOnlyWhenTheHandoffChanged(t *testing.T) {
+	var asked askedForComments
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), asked.wrap)
+	src := newSource(t, srv.URL, 100)
+	first, err := src.Handoffs(context.Background(), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := asked.notes.Load()
+	again, err := src.Handoffs(context.Background(), 20)
+	if err != nil || asked.notes.Load() != before {
+		t.Fatalf("%v; the second listing read notes %d times", err, asked.notes.Load()-before)
+	}
+	for i := range first {
+		if *first[i].Ack != *again[i].Ack || !again[i].AckChecked {
+			t.Errorf("#%d: ack %v then %v", first[i].IID, first[i].Ack, again[i].Ack)
+		}
+	}
+}

@@ -172,6 +172,9 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 		wg   sync.WaitGroup
 		snap model.Snapshot
 	)
+	var warnings []string
+	wg.Add(1)
+	go func() { defer wg.Done(); warnings = h.snapshotWarnings(ctx) }()
 	for _, id := range h.Sources() {
 		wg.Add(1)
 		go func() {
@@ -186,6 +189,6 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 		}()
 	}
 	wg.Wait()
-	snap.Warnings = h.snapshotWarnings(ctx)
+	snap.Warnings = warnings
 	return snap
 }
