@@ -113,7 +113,12 @@ type IncidentLabels struct {
 }
 
 // ParseIncidentLabels reads severity ("severity::1", or the older "S1"), status and flags.
-// Label comparison ignores case, as GitLab's label search does.
+//
+// GitLab compares label titles exactly (labels= is case-sensitive), and so do the plain
+// labels here (the flags, Has). Scoped labels are read leniently: their prefix and value
+// ignore case, because they are read from labels the issue really carries ("Severity::1"
+// can only mean S1); CheckLabels warns when the configured prefix is spelled otherwise in
+// the project.
 func (l Labels) ParseIncidentLabels(labels []string) IncidentLabels {
 	var out IncidentLabels
 	for _, lb := range labels {
@@ -137,9 +142,9 @@ func (l Labels) ParseIncidentLabels(labels []string) IncidentLabels {
 			}
 		case hasPrefixFold(lb, l.Service) && l.Service != "":
 			out.Services = append(out.Services, lb[len(l.Service):])
-		case strings.EqualFold(lb, l.BlocksDeployments):
+		case lb == l.BlocksDeployments:
 			out.BlocksDeployments = true
-		case strings.EqualFold(lb, l.DataLoss):
+		case lb == l.DataLoss:
 			out.DataLoss = true
 		}
 	}
@@ -170,10 +175,10 @@ func (l Labels) ParseChangeLabels(labels []string) ChangeLabels {
 	return out
 }
 
-// Has reports whether labels contain name (case-insensitively).
+// Has reports whether labels contain name, exactly as GitLab compares label titles.
 func Has(labels []string, name string) bool {
 	for _, lb := range labels {
-		if strings.EqualFold(lb, name) {
+		if lb == name {
 			return true
 		}
 	}

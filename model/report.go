@@ -3,7 +3,6 @@ package model
 import (
 	"math"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -18,41 +17,6 @@ type LabelEvent struct {
 type IncidentHistory struct {
 	Incident
 	Events []LabelEvent `json:"events"`
-}
-
-// firstAdded is when label was first added, or zero.
-func firstAdded(events []LabelEvent, label string) time.Time {
-	var first time.Time
-	for _, e := range events {
-		if e.Action == "add" && strings.EqualFold(e.Label, label) && (first.IsZero() || e.At.Before(first)) {
-			first = e.At
-		}
-	}
-	return first
-}
-
-// MitigatedAt is when the incident stopped hurting users: the first time it was labelled
-// Incident::Mitigated, else Incident::Resolved, else when it was closed. Zero: not yet (or,
-// for an open issue with no events, not known to be).
-func (l Labels) MitigatedAt(h IncidentHistory) time.Time {
-	for _, status := range []string{"Mitigated", "Resolved"} {
-		if t := firstAdded(h.Events, l.IncidentStatus+status); !t.IsZero() {
-			return t
-		}
-	}
-	return l.ResolvedAt(h)
-}
-
-// ResolvedAt is when the incident was resolved: the first Incident::Resolved label, else
-// its close. A reopened issue is open again (GitLab clears closed_at), so only its label counts.
-func (l Labels) ResolvedAt(h IncidentHistory) time.Time {
-	if t := firstAdded(h.Events, l.IncidentStatus+"Resolved"); !t.IsZero() {
-		return t
-	}
-	if h.State == "closed" {
-		return h.ClosedAt
-	}
-	return time.Time{}
 }
 
 // Window is a half-open span of time [From, To).
@@ -263,8 +227,8 @@ func (b Budget) RemainingFraction() float64 {
 	return max(0, float64(b.Remaining)/float64(b.Allowed))
 }
 
-// ErrorBudget counts the impact of the policy's incidents (opened to mitigated, or to
-// resolved; until now when neither happened) inside the window ending at now.
+// ErrorBudget counts the impact of the policy's incidents inside the window ending at now:
+// every period each was Active (or not yet resolved), see ImpactPeriods.
 func (l Labels) ErrorBudget(p BudgetPolicy, incidents []IncidentHistory, now time.Time) Budget {
 	b := Budget{Policy: p, Window: Window{From: now.Add(-p.Window), To: now}}
 	// to the millisecond: 99.95% is not exact in binary
@@ -275,15 +239,10 @@ func (l Labels) ErrorBudget(p BudgetPolicy, incidents []IncidentHistory, now tim
 		if !countsAgainst(p, h.Severity) {
 			continue
 		}
-		end := l.MitigatedAt(h)
-		if p.UntilResolved {
-			end = l.ResolvedAt(h)
+		for _, w := range l.ImpactPeriods(h, p.UntilResolved, now) {
+			b.Consumed += b.Window.overlap(w.From, w.To)
+			recentSpent += recent.overlap(w.From, w.To)
 		}
-		if end.IsZero() || end.After(now) {
-			end = now
-		}
-		b.Consumed += b.Window.overlap(h.CreatedAt, end)
-		recentSpent += recent.overlap(h.CreatedAt, end)
 	}
 	b.Remaining = b.Allowed - b.Consumed
 	if b.Allowed > 0 {

@@ -37,7 +37,8 @@ func reportCase() ReportInput {
 			hist(3, 2, "2026-11-22T22:00:00Z", "opened", ""),
 			// D: S3, no label events, closed after 2h: TTM and TTR fall back to the close.
 			hist(4, 3, "2026-11-18T09:00:00Z", "closed", "2026-11-18T11:00:00Z"),
-			// E: S2 mitigated after 45m, closed and reopened (GitLab cleared closed_at): still open.
+			// E: S2 mitigated after 45m, its label removed at 12:00 with none added (Active
+			// again: 1h more of impact), mitigated again at 13:00: TTM 5h; still open.
 			hist(5, 2, "2026-11-17T08:00:00Z", "opened", "", ev("Incident::Mitigated", "add", "2026-11-17T08:45:00Z"),
 				ev("Incident::Mitigated", "remove", "2026-11-17T12:00:00Z"), ev("Incident::Mitigated", "add", "2026-11-17T13:00:00Z")),
 			// F: S1 long before the budget window: nothing.
@@ -68,7 +69,7 @@ func TestReportFigures(t *testing.T) {
 	m := time.Minute
 	want := []SeverityStats{
 		{Severity: 1, Opened: 1, TimeToMitigate: Durations{1, 30 * m, 30 * m}, TimeToResolve: Durations{1, 180 * m, 180 * m}},
-		{Severity: 2, Opened: 2, StillOpen: 2, TimeToMitigate: Durations{1, 45 * m, 45 * m}},
+		{Severity: 2, Opened: 2, StillOpen: 2, TimeToMitigate: Durations{1, 300 * m, 300 * m}},
 		{Severity: 3, Opened: 1, TimeToMitigate: Durations{1, 120 * m, 120 * m}, TimeToResolve: Durations{1, 120 * m, 120 * m}},
 	}
 	if !reflect.DeepEqual(r.BySeverity, want) {
@@ -95,15 +96,15 @@ func TestErrorBudget(t *testing.T) {
 	if b.Allowed != 1209600*time.Millisecond {
 		t.Errorf("allowed %s", b.Allowed)
 	}
-	// A 30m + B 30m + C 120m + E 45m + G 10m (S3 D and the October F do not count).
-	if b.Consumed != 235*time.Minute {
-		t.Errorf("consumed %s; want 3h55m", b.Consumed)
+	// A 30m + B 30m + C 120m + E 45m+60m + G 10m (S3 D and the October F do not count).
+	if b.Consumed != 295*time.Minute {
+		t.Errorf("consumed %s; want 4h55m", b.Consumed)
 	}
-	if b.Remaining != b.Allowed-235*time.Minute || b.RemainingFraction() != 0 || !b.Burning {
+	if b.Remaining != b.Allowed-295*time.Minute || b.RemainingFraction() != 0 || !b.Burning {
 		t.Errorf("remaining %s (%f), burning %v", b.Remaining, b.RemainingFraction(), b.Burning)
 	}
-	// Last 7 days: A 30 + B 20 + C 120 + E 45 = 215m, against 20.16m/4 = 5.04m a week.
-	if got, want := b.BurnRate, 215/5.04; got < want-0.001 || got > want+0.001 {
+	// Last 7 days: A 30 + B 20 + C 120 + E 105 = 275m, against 20.16m/4 = 5.04m a week.
+	if got, want := b.BurnRate, 275/5.04; got < want-0.001 || got > want+0.001 {
 		t.Errorf("burn rate %f; want %f", got, want)
 	}
 	quiet := DefaultLabels().ErrorBudget(in.Budget, in.Incidents[3:4], in.Now) // only the S3

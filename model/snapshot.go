@@ -84,8 +84,9 @@ type OncallIssue struct {
 // HandoffNote is a published handoff issue.
 type HandoffNote struct {
 	Issue
-	Ack        *Acknowledgement `json:"ack,omitempty"` // nil: nobody acknowledged it, or not checked
-	AckChecked bool             `json:"ack_checked"`   // its notes were read for an acknowledgement
+	Ack        *Acknowledgement `json:"ack,omitempty"`      // nil: nobody acknowledged it, or not checked
+	AckChecked bool             `json:"ack_checked"`        // its notes were read for an acknowledgement
+	Incoming   string           `json:"incoming,omitempty"` // username its body hands over to (HandoverLine)
 }
 
 // AssignedTo reports whether username is among the handoff's assignees.
@@ -209,6 +210,12 @@ type Snapshot struct {
 	Pages        Pages               `json:"pages"`
 	Me           *Person             `json:"me,omitempty"` // the GitLab user of the token
 	Health       map[SourceID]Health `json:"health"`
+	// Warnings are problems of the setup that no source's health shows, e.g. a configured
+	// label that does not exist in its project.
+	Warnings []string `json:"warnings,omitempty"`
+	// Notices are what a source wants known although it succeeded, e.g. "more than 10,000
+	// ~incident issues in gitlab-com/gl-infra/production: showing the newest 10,000".
+	Notices map[SourceID][]string `json:"notices,omitempty"`
 }
 
 // Patch is one source's contribution to a snapshot: it replaces that source's part.
@@ -328,5 +335,13 @@ func (s *Snapshot) CopyPart(from *Snapshot, id SourceID) {
 		s.OnCall = from.OnCall
 	case SourcePages:
 		s.Pages = from.Pages
+	}
+	if n := from.Notices[id]; len(n) > 0 {
+		if s.Notices == nil {
+			s.Notices = map[SourceID][]string{}
+		}
+		s.Notices[id] = n
+	} else {
+		delete(s.Notices, id)
 	}
 }

@@ -403,7 +403,9 @@ func TestAPaneIsOneSpec(t *testing.T) {
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},
 		empty: "no silences", band: 0, weight: 4,
-		actions: []paneAction{{binding: func(*keys) key.Binding { return key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "frob the silence")) },
+		actions: []paneAction{{binding: func(*keys) key.Binding {
+			return key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "frob the silence"))
+		},
 			run: func(*Model, row) tea.Cmd { done = true; return nil }}},
 	})
 	m, _, _ := fixtureModel(t, 160, 40)

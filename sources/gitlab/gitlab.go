@@ -4,11 +4,9 @@ package gitlab
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +15,6 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
-	"github.com/oncall-sre/oncall/sources/internal/neterr"
 )
 
 // Config says where the projects are and how to reach them.
@@ -30,8 +27,12 @@ type Config struct {
 	Labels            model.Labels
 	PageSize          int          // issues per page; default (and GitLab's maximum) 100
 	Parallel          int          // pages fetched at once after the first; default 4
+	MaxPages          int          // pages read of one list at most; default 100 (10,000 issues)
 	HTTPClient        *http.Client // optional
 }
+
+// DefaultMaxPages bounds one list: 100 pages of 100 issues.
+const DefaultMaxPages = 100
 
 // Source reads GitLab. Its methods are safe for concurrent use.
 type Source struct {
@@ -43,6 +44,9 @@ type Source struct {
 
 	eventsMu sync.Mutex
 	events   map[model.IssueRef]cachedEvents // label events of incidents, by their updated_at
+
+	acksMu sync.Mutex
+	acks   map[model.IssueRef]cachedAck // acknowledgements found, by the handoff's updated_at
 }
 
 // New builds a source; it does not touch the network.
@@ -52,6 +56,9 @@ func New(cfg Config) (*Source, error) {
 	}
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 4
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = DefaultMaxPages
 	}
 	// No retries inside the client: the dashboard schedules retries itself, with backoff and
 	// the server's Retry-After, so a long outage does not end in a storm.
@@ -106,29 +113,6 @@ func (s *Source) OncallIssues(ctx context.Context) (out []model.OncallIssue, err
 	return out, nil
 }
 
-// Handoffs returns the latest n handoff issues, open or closed, newest first.
-func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, err error) {
-	defer guard.Recover("gitlab", &err)
-	opt := &gl.ListProjectIssuesOptions{
-		ListOptions: gl.ListOptions{PerPage: int64(min(n, 100)), Page: 1},
-		Labels:      &gl.LabelOptions{s.cfg.Labels.Handoff},
-		OrderBy:     gl.Ptr("created_at"),
-		Sort:        gl.Ptr("desc"),
-	}
-	issues, _, err := s.c.Issues.ListProjectIssues(s.cfg.HandoffProject, opt, gl.WithContext(ctx))
-	if err != nil {
-		return nil, describe("handoff issues", s.cfg.HandoffProject, err)
-	}
-	for _, is := range issues {
-		out = append(out, model.HandoffNote{Issue: toIssue(s.cfg.HandoffProject, is)})
-	}
-	model.LatestHandoffFirst(out)
-	if err := s.withAcks(ctx, out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // Detail returns an issue's description and its latest notes (newest first).
 func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d model.Detail, err error) {
 	defer guard.Recover("gitlab", &err)
@@ -153,9 +137,9 @@ func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Iss
 	return s.list(ctx, project, label, "opened", nil)
 }
 
-// list lists every issue of project carrying label, in state ("" for any) and updated after
-// updatedAfter when given. After the first page tells how many pages there are, the rest
-// are fetched in parallel (at most cfg.Parallel at once).
+// list lists the issues of project carrying label, newest first, in state ("" for any)
+// and updated on or after updatedAfter when given. A list longer than cfg.MaxPages pages is
+// cut to its newest issues, with a notice in the context (see CollectNotices).
 func (s *Source) list(ctx context.Context, project, label, state string, updatedAfter *time.Time) ([]*gl.Issue, error) {
 	what := "~" + label + " issues"
 	page := func(ctx context.Context, n int64) ([]*gl.Issue, *gl.Response, error) {
@@ -172,47 +156,33 @@ func (s *Source) list(ctx context.Context, project, label, state string, updated
 		is, resp, err := s.c.Issues.ListProjectIssues(project, opt, gl.WithContext(ctx))
 		return is, resp, describe(what, project, err)
 	}
-	first, resp, err := page(ctx, 1)
+	issues, truncated, err := allPages(ctx, s.cfg.MaxPages, s.cfg.Parallel, page)
 	if err != nil {
-		return nil, err
+		return nil, describe(what, project, err)
 	}
-	if resp.TotalPages <= 1 {
-		// Past 10,000 results GitLab omits the totals: follow X-Next-Page one by one.
-		all := first
-		for next := resp.NextPage; resp.TotalPages == 0 && next > 0; next = resp.NextPage {
-			var more []*gl.Issue
-			if more, resp, err = page(ctx, next); err != nil {
-				return nil, err
-			}
-			all = append(all, more...)
-		}
-		return all, nil
-	}
-	pages := make([][]*gl.Issue, resp.TotalPages+1)
-	pages[1] = first
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
-	for n := int64(2); n <= resp.TotalPages; n++ {
-		guard.Go(g, "gitlab", func() (err error) {
-			pages[n], _, err = page(gctx, n)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	if truncated {
+		n := s.cfg.MaxPages * s.cfg.PageSize
+		notice(ctx, fmt.Sprintf("more than %s %s in %s: showing the newest %s", thousands(n), what, project, thousands(n)))
 	}
 	// Issues can move between pages while we read: keep each once.
 	seen := map[int64]bool{}
-	var all []*gl.Issue
-	for _, p := range pages {
-		for _, is := range p {
-			if !seen[is.ID] {
-				seen[is.ID] = true
-				all = append(all, is)
-			}
+	all := issues[:0]
+	for _, is := range issues {
+		if is != nil && !seen[is.ID] {
+			seen[is.ID] = true
+			all = append(all, is)
 		}
 	}
 	return all, nil
+}
+
+// thousands writes n with a comma every three digits: 10,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func toIssue(project string, is *gl.Issue) model.Issue {
@@ -255,38 +225,4 @@ func deref(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-// describe turns a client error into one line that says what failed and why, without URLs
-// (which can be long) and never with the token (which the client keeps in a header).
-func describe(what, project string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var er *gl.ErrorResponse
-	switch {
-	case errors.Is(err, gl.ErrNotFound):
-		return fmt.Errorf("%s: 404 not found: check that %s exists and the token can read it", what, project)
-	case errors.As(err, &er) && er.Response != nil:
-		msg := model.CleanLine(er.Message)
-		// client-go renders {"message": "x"} as "{message: x}".
-		if inner, ok := strings.CutPrefix(msg, "{message: "); ok {
-			msg = strings.TrimSuffix(inner, "}")
-		}
-		code := er.Response.StatusCode
-		switch {
-		case code == http.StatusTooManyRequests:
-			msg = "rate limited"
-		case msg == "" || strings.HasPrefix(msg, "failed to parse unknown error format"):
-			msg = http.StatusText(code) // an HTML or empty error page
-		}
-		if strings.HasPrefix(msg, strconv.Itoa(code)+" ") {
-			return fmt.Errorf("%s: %s", what, msg) // GitLab's messages often start with the code
-		}
-		return fmt.Errorf("%s: %d %s", what, code, strings.TrimSpace(msg))
-	}
-	if r := neterr.Reason(err); r != "" {
-		return fmt.Errorf("%s: %s", what, r)
-	}
-	return fmt.Errorf("%s: %s", what, model.CleanLine(err.Error()))
 }

@@ -5,18 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
 )
-
-// ackChecked is how many of the latest handoffs get their notes read for an acknowledgement.
-const ackChecked = 6
 
 // noRetry keeps the client from sending a write again on its own: a create whose answer was
 // lost may have happened, and only the outbox, which looks first, may try again.
@@ -52,66 +47,6 @@ func (s *Source) ShiftIncidents(ctx context.Context, since time.Time) (out []mod
 	}
 	model.SortIncidents(out)
 	return out, nil
-}
-
-// LatestNotes returns the latest human (non-system) note of each issue that has one.
-func (s *Source) LatestNotes(ctx context.Context, refs []model.IssueRef) (out map[model.IssueRef]model.Note, err error) {
-	defer guard.Recover("gitlab", &err)
-	out = map[model.IssueRef]model.Note{}
-	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
-	for _, ref := range refs {
-		guard.Go(g, "gitlab", func() error {
-			notes, err := s.notes(gctx, ref, 20)
-			if err != nil {
-				return err
-			}
-			for _, n := range notes {
-				if !n.System {
-					mu.Lock()
-					out[ref] = n
-					mu.Unlock()
-					break
-				}
-			}
-			return nil
-		})
-	}
-	return out, g.Wait()
-}
-
-// notes lists an issue's latest notes, newest first.
-func (s *Source) notes(ctx context.Context, ref model.IssueRef, n int) ([]model.Note, error) {
-	opt := &gl.ListIssueNotesOptions{ListOptions: gl.ListOptions{PerPage: int64(n), Page: 1}, OrderBy: gl.Ptr("created_at"), Sort: gl.Ptr("desc")}
-	ns, _, err := s.c.Notes.ListIssueNotes(ref.Project, ref.IID, opt, gl.WithContext(ctx))
-	if err != nil {
-		return nil, describe(fmt.Sprintf("notes of #%d", ref.IID), ref.Project, err)
-	}
-	out := make([]model.Note, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, model.Note{Author: person(n.Author.Name, n.Author.Username), Body: model.CleanText(n.Body), CreatedAt: deref(n.CreatedAt), System: n.System})
-	}
-	return out, nil
-}
-
-// withAcks reads the notes of the latest handoffs and records who acknowledged them.
-func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
-	g, gctx := errgroup.WithContext(ctx)
-	for i := range hs[:min(len(hs), ackChecked)] {
-		guard.Go(g, "gitlab", func() error {
-			notes, err := s.notes(gctx, hs[i].IssueRef, 50)
-			if err != nil {
-				return err
-			}
-			hs[i].AckChecked = true
-			if ack, ok := model.FindAcknowledgement(notes); ok {
-				hs[i].Ack = &ack
-			}
-			return nil
-		})
-	}
-	return g.Wait()
 }
 
 // PublishHandoff creates the handoff issue exactly once. It first looks for an issue that

@@ -80,6 +80,9 @@ func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory
 	g.SetLimit(s.cfg.Parallel)
 	var mu sync.Mutex
 	for i := range hs {
+		if gctx.Err() != nil {
+			break // a failed list or a done context: start nothing more
+		}
 		s.eventsMu.Lock()
 		c, ok := s.events[hs[i].IssueRef]
 		s.eventsMu.Unlock()
@@ -89,20 +92,9 @@ func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory
 		}
 		guard.Go(g, "gitlab", func() error {
 			ref := hs[i].IssueRef
-			var events []model.LabelEvent
-			opt := &gl.ListLabelEventsOptions{ListOptions: gl.ListOptions{PerPage: 100, Page: 1}}
-			for {
-				page, resp, err := s.c.ResourceLabelEvents.ListIssueLabelEvents(ref.Project, ref.IID, opt, gl.WithContext(gctx))
-				if err != nil {
-					return describe(fmt.Sprintf("label events of #%d", ref.IID), ref.Project, err)
-				}
-				for _, e := range page {
-					events = append(events, model.LabelEvent{Label: model.CleanLine(e.Label.Name), Action: e.Action, At: deref(e.CreatedAt)})
-				}
-				if resp.NextPage == 0 {
-					break
-				}
-				opt.Page = resp.NextPage
+			events, err := s.labelEvents(gctx, ref)
+			if err != nil {
+				return err
 			}
 			sort.SliceStable(events, func(a, b int) bool { return events[a].At.Before(events[b].At) })
 			mu.Lock()
@@ -118,4 +110,48 @@ func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory
 		})
 	}
 	return g.Wait()
+}
+
+// labelEvents reads an issue's label events, all pages up to cfg.MaxPages. An event whose
+// label was deleted since (GitLab sends "label": null) says nothing about which label it
+// was, and is dropped.
+func (s *Source) labelEvents(ctx context.Context, ref model.IssueRef) ([]model.LabelEvent, error) {
+	what := fmt.Sprintf("label events of #%d", ref.IID)
+	page := func(ctx context.Context, n int64) ([]model.LabelEvent, *gl.Response, error) {
+		opt := &gl.ListLabelEventsOptions{ListOptions: gl.ListOptions{PerPage: 100, Page: n}}
+		page, resp, err := s.c.ResourceLabelEvents.ListIssueLabelEvents(ref.Project, ref.IID, opt, gl.WithContext(ctx))
+		if err != nil {
+			return nil, nil, describe(what, ref.Project, err)
+		}
+		var out []model.LabelEvent
+		for _, e := range page {
+			if e != nil && e.Label.Name != "" {
+				out = append(out, model.LabelEvent{Label: model.CleanLine(e.Label.Name), Action: e.Action, At: deref(e.CreatedAt)})
+			}
+		}
+		return out, resp, nil
+	}
+	events, truncated, err := allPages(ctx, s.cfg.MaxPages, 1, page)
+	if err != nil {
+		return nil, describe(what, ref.Project, err)
+	}
+	if truncated {
+		notice(ctx, fmt.Sprintf("#%d has more label events than oncall reads; its history is cut", ref.IID))
+	}
+	return events, nil
+}
+
+// Histories reads the label events of incidents (reusing those of incidents that did not
+// change), so that a caller can tell by the transitions that stand which are still active
+// (model.Labels.StillActive), as the report does.
+func (s *Source) Histories(ctx context.Context, incidents []model.Incident) (out []model.IncidentHistory, err error) {
+	defer guard.Recover("gitlab", &err)
+	out = make([]model.IncidentHistory, len(incidents))
+	for i, in := range incidents {
+		out[i] = model.IncidentHistory{Incident: in}
+	}
+	if err := s.withLabelEvents(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -5,16 +5,15 @@ package hub
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/internal/httpx"
+	"github.com/oncall-sre/oncall/sources/internal/redact"
 	"github.com/oncall-sre/oncall/sources/pagerduty"
 )
 
@@ -31,6 +30,9 @@ type Config struct {
 	People         map[string]string  // PagerDuty email -> GitLab username, for handoff assignees
 	Confidential   bool               // publish handoffs as confidential issues
 	Budget         model.BudgetPolicy // how the error budget is counted; default the handbook's
+	// MaxServerWait caps any wait a server imposes (Retry-After, RateLimit-Reset); default
+	// 15 minutes.
+	MaxServerWait time.Duration
 }
 
 // Hub refreshes sources. It is safe for concurrent use.
@@ -38,6 +40,9 @@ type Hub struct {
 	cfg Config
 	gl  *gitlab.Source
 	pd  *pagerduty.Source
+
+	labelsMu sync.Mutex
+	labels   []string // label warnings, once checked; nil: not yet
 }
 
 // New builds the hub and its sources without touching the network.
@@ -54,19 +59,33 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.Budget.Window <= 0 {
 		cfg.Budget = model.DefaultBudgetPolicy()
 	}
+	if cfg.MaxServerWait <= 0 {
+		cfg.MaxServerWait = httpx.DefaultMaxWait
+	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
-	// Cap bodies and learn Retry-After under both clients (a copy: the caller's client is theirs).
-	hc := *cfg.HTTPClient
-	hc.Transport = &httpx.Transport{Base: cfg.HTTPClient.Transport}
-	cfg.HTTPClient = &hc
-	cfg.GitLab.HTTPClient = cfg.HTTPClient
+	cfg.GitLab.HTTPClient = apiClient(cfg.HTTPClient, cfg.MaxServerWait, "gitlab.url", cfg.GitLab.Token)
 	gl, err := gitlab.New(cfg.GitLab)
 	if err != nil {
 		return nil, err
 	}
-	return &Hub{cfg: cfg, gl: gl, pd: pagerduty.New(cfg.PagerDutyURL, cfg.PagerDutyToken, cfg.HTTPClient)}, nil
+	pdClient := apiClient(cfg.HTTPClient, cfg.MaxServerWait, "pagerduty.url", cfg.PagerDutyToken)
+	return &Hub{cfg: cfg, gl: gl, pd: pagerduty.New(cfg.PagerDutyURL, cfg.PagerDutyToken, pdClient)}, nil
+}
+
+// apiClient is a copy of base (the caller's client stays theirs) for one API: bodies capped,
+// the server's Retry-After learnt and capped at maxWait, the token redacted from error
+// answers before the API client reads them, and no redirect that would carry the token to
+// another address or send a write twice. setting names the config key of the API's URL.
+func apiClient(base *http.Client, maxWait time.Duration, setting, token string) *http.Client {
+	hc := *base
+	hc.Transport = &redact.Transport{
+		Base:    &httpx.Transport{Base: base.Transport, MaxWait: maxWait},
+		Secrets: []string{token},
+	}
+	hc.CheckRedirect = httpx.CheckRedirect(setting)
+	return &hc
 }
 
 // Sources lists what Fetch can refresh.
@@ -101,6 +120,7 @@ func (h *Hub) call(ctx context.Context, timeout time.Duration, fn func(context.C
 func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
 	var part model.Snapshot
 	var err error
+	ctx, notices := gitlab.CollectNotices(ctx)
 	switch id {
 	case model.SourceQueue:
 		part.Incidents, part.Changes, err = h.gl.Queue(ctx)
@@ -122,6 +142,9 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	if err != nil {
 		return nil, err
 	}
+	if n := notices.List(); len(n) > 0 {
+		part.Notices = map[model.SourceID][]string{id: n}
+	}
 	return func(s *model.Snapshot) { s.CopyPart(&part, id) }, nil
 }
 
@@ -134,22 +157,11 @@ func (h *Hub) Detail(ctx context.Context, ref model.IssueRef) (d model.Detail, e
 	return d, err
 }
 
-// redact removes the tokens from an error: a broken or hostile server may echo them back,
-// and errors end up on screen, in the cache and in the outbox.
+// redact removes the tokens from an error, keeping its chain: a broken or hostile server
+// may echo them back (hidden behind escapes or zero-width characters), and errors end up on
+// screen, in the cache and in the outbox.
 func (h *Hub) redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	for _, tok := range []string{h.cfg.GitLab.Token, h.cfg.PagerDutyToken} {
-		if len(tok) >= 4 {
-			msg = strings.ReplaceAll(msg, tok, "[token]")
-		}
-	}
-	if msg == err.Error() {
-		return err
-	}
-	return errors.New(msg)
+	return redact.Error(err, h.cfg.GitLab.Token, h.cfg.PagerDutyToken)
 }
 
 // Snapshot refreshes every source at once and returns the merged result; a failing
@@ -160,6 +172,9 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 		wg   sync.WaitGroup
 		snap model.Snapshot
 	)
+	var warnings []string
+	wg.Add(1)
+	go func() { defer wg.Done(); warnings = h.snapshotWarnings(ctx) }()
 	for _, id := range h.Sources() {
 		wg.Add(1)
 		go func() {
@@ -174,5 +189,6 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 		}()
 	}
 	wg.Wait()
+	snap.Warnings = warnings
 	return snap
 }

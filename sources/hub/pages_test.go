@@ -14,9 +14,7 @@ import (
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
 
-var now = time.Date(2026, 11, 23, 14, 30, 0, 0, time.UTC)
-
-func newHub(t *testing.T, opts sim.Options, pdToken string) *hub.Hub {
+func newPagesHub(t *testing.T, opts sim.Options, pdToken string) *hub.Hub {
 	t.Helper()
 	srv, _ := simtest.NewTestServer(t, opts, nil)
 	cfg := hubtest.Config(srv.URL, opts)
@@ -41,7 +39,7 @@ func pages(t *testing.T, h *hub.Hub) model.Pages {
 
 func TestPageActionsThroughTheHub(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t, sim.DefaultOptions(now), sim.UserToken("pnowak"))
+	h := newPagesHub(t, sim.DefaultOptions(now), sim.UserToken("pnowak"))
 	me, err := h.PagerDutyMe(ctx)
 	if err != nil || me.Name != "Piotr Nowak" {
 		t.Fatalf("me: %v %+v", err, me)
@@ -68,7 +66,7 @@ func TestPageActionsThroughTheHub(t *testing.T) {
 
 func TestAnAccountKeyNeedsFromAndSaysSo(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t, sim.DefaultOptions(now), "pd-account-key")
+	h := newPagesHub(t, sim.DefaultOptions(now), "pd-account-key")
 	id := pages(t, h).Open[0].ID
 	_, err := h.AcknowledgePage(ctx, id)
 	if !model.IsPermanent(err) || !strings.Contains(model.HintOf(err), "pagerduty.from") {
@@ -82,7 +80,7 @@ func TestAnAccountKeyNeedsFromAndSaysSo(t *testing.T) {
 
 func TestRotationThroughTheHubTellsGapsFromUnknown(t *testing.T) {
 	opts := sim.WithRotationGap(sim.DefaultOptions(now))
-	h := newHub(t, opts, "pd-test")
+	h := newPagesHub(t, opts, "pd-test")
 	patch, err := h.Fetch(context.Background(), model.SourceRotation, now)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +101,7 @@ func TestRotationThroughTheHubTellsGapsFromUnknown(t *testing.T) {
 func TestPagerDutyRateLimitResetIsTheWait(t *testing.T) {
 	opts := sim.DefaultOptions(now)
 	opts.Faults = map[string]sim.Fault{"pages": {Kind: "429", After: 40 * time.Second}}
-	h := newHub(t, opts, "pd-test")
+	h := newPagesHub(t, opts, "pd-test")
 	_, err := h.Fetch(context.Background(), model.SourcePages, now)
 	var ra *model.RetryAfterError
 	if !errors.As(err, &ra) || ra.After != 40*time.Second || model.IsPermanent(err) {

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ type issue struct {
 	due          string // YYYY-MM-DD or ""
 	confidential bool
 	incident     bool
+	nullDesc     bool // GitLab sends "description": null
 	notes        []*note
 	events       []*labelEvent
 }
@@ -332,6 +334,7 @@ func (s *Sim) generate() {
 	}
 
 	s.generatePagerDuty()
+	s.addRealism()
 }
 
 // incidentTimes are an incident's times to mitigate and to resolve: typical of its severity
@@ -359,12 +362,8 @@ func sortedLabels(in []string) []string {
 			out = append(out, l)
 		}
 	}
-	// GitLab returns labels sorted by title.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && strings.ToLower(out[j]) < strings.ToLower(out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// GitLab returns labels sorted by title, byte-wise ("Incident::Active" before "incident").
+	sort.Strings(out)
 	return out
 }
 
@@ -416,6 +415,8 @@ func handoffBody(from model.Shift, out, in *person) string {
 
 **Outgoing:** @%s  **Incoming:** @%s
 
+%s
+
 ## Context
 
 Quiet shift apart from the incidents listed below.
@@ -423,7 +424,8 @@ Quiet shift apart from the incidents listed below.
 ## What to watch
 
 - Sidekiq queue latency dashboard
-`, from.Region.Name, from.Start.Format("Jan 02 15:04"), from.End.Format("15:04"), out.username, in.username)
+`, from.Region.Name, from.Start.Format("Jan 02 15:04"), from.End.Format("15:04"), out.username, in.username,
+		model.HandoverLine(out.username, in.username))
 }
 
 // People maps each simulated person's PagerDuty email to their GitLab username, as a

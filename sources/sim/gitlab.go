@@ -18,6 +18,10 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 		writeGLError(w, http.StatusUnauthorized, "401 Unauthorized")
 		return
 	}
+	if s.readOnly(r) && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeInsufficientScope(w)
+		return
+	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4/"), "/")
 	switch {
 	case len(parts) == 1 && parts[0] == "user" && r.Method == http.MethodGet:
@@ -28,6 +32,9 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 		return
 	case len(parts) == 1 && parts[0] == "users" && r.Method == http.MethodGet:
 		s.serveUsers(w, r)
+		return
+	case len(parts) == 3 && parts[0] == "projects" && parts[2] == "labels" && r.Method == http.MethodGet:
+		s.serveLabels(w, r, parts[1])
 		return
 	case len(parts) < 3 || parts[0] != "projects" || parts[2] != "issues":
 		writeGLError(w, http.StatusNotFound, "404 Not Found")
@@ -130,7 +137,8 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
 		if (state == "opened" || state == "closed") && is.state != state || !matches(is) {
 			continue
 		}
-		if !hasAllLabels(is.labels, want) || (!updatedAfter.IsZero() && !is.updated.After(updatedAfter)) {
+		// updated_after is "on or after" (Issues::IssuableFinder: updated_at >= ?).
+		if !hasAllLabels(is.labels, want) || (!updatedAfter.IsZero() && is.updated.Before(updatedAfter)) {
 			continue
 		}
 		out = append(out, is)
@@ -158,12 +166,13 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// hasAllLabels: GitLab's labels=a,b means a AND b, case-insensitively.
+// hasAllLabels: GitLab's labels=a,b means a AND b, each an exact, case-sensitive match on
+// the label's title.
 func hasAllLabels(have, want []string) bool {
 	for _, w := range want {
 		found := false
 		for _, h := range have {
-			if strings.EqualFold(h, strings.TrimSpace(w)) {
+			if h == strings.TrimSpace(w) {
 				found = true
 				break
 			}
@@ -173,59 +182,6 @@ func hasAllLabels(have, want []string) bool {
 		}
 	}
 	return true
-}
-
-type pageWindow struct{ lo, hi int }
-
-// paginate writes GitLab's offset paging headers and returns the slice bounds of the page.
-func paginate(w http.ResponseWriter, r *http.Request, total int) (pageWindow, bool) {
-	q := r.URL.Query()
-	perPage, page := 20, 1
-	if v := q.Get("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeGLError(w, http.StatusBadRequest, "400 Bad request - per_page is invalid")
-			return pageWindow{}, false
-		}
-		perPage = min(n, 100)
-	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			writeGLError(w, http.StatusBadRequest, "400 Bad request - page is invalid")
-			return pageWindow{}, false
-		}
-		page = n
-	}
-	pages := max(1, (total+perPage-1)/perPage)
-	h := w.Header()
-	h.Set("X-Total", strconv.Itoa(total))
-	h.Set("X-Total-Pages", strconv.Itoa(pages))
-	h.Set("X-Per-Page", strconv.Itoa(perPage))
-	h.Set("X-Page", strconv.Itoa(page))
-	h.Set("X-Next-Page", "")
-	h.Set("X-Prev-Page", "")
-	link := func(n int, rel string) string {
-		u := *r.URL
-		qq := u.Query()
-		qq.Set("page", strconv.Itoa(n))
-		qq.Set("per_page", strconv.Itoa(perPage))
-		u.RawQuery = qq.Encode()
-		return fmt.Sprintf("<%s>; rel=%q", requestBase(r)+u.RequestURI(), rel)
-	}
-	var links []string
-	if page > 1 {
-		h.Set("X-Prev-Page", strconv.Itoa(page-1))
-		links = append(links, link(page-1, "prev"))
-	}
-	if page < pages {
-		h.Set("X-Next-Page", strconv.Itoa(page+1))
-		links = append(links, link(page+1, "next"))
-	}
-	links = append(links, link(1, "first"), link(pages, "last"))
-	h.Set("Link", strings.Join(links, ", "))
-	lo := min((page-1)*perPage, total)
-	return pageWindow{lo: lo, hi: min(lo+perPage, total)}, true
 }
 
 func requestBase(r *http.Request) string { return "http://" + r.Host }
@@ -285,8 +241,12 @@ func (s *Sim) glIssue(p *project, is *issue) map[string]any {
 		}
 	}
 	short := fmt.Sprintf("#%d", is.iid)
+	var desc any = is.desc
+	if is.nullDesc {
+		desc = nil
+	}
 	return map[string]any{
-		"id": is.id, "iid": is.iid, "project_id": p.id, "title": is.title, "description": is.desc,
+		"id": is.id, "iid": is.iid, "project_id": p.id, "title": is.title, "description": desc,
 		"state": is.state, "created_at": glTime(is.created), "updated_at": glTime(is.updated),
 		"closed_at": closedAt, "closed_by": closedBy, "labels": is.labels, "milestone": nil,
 		"assignees": assignees, "assignee": assignee, "author": s.glUser(is.author),
@@ -315,26 +275,6 @@ func (s *Sim) glNote(p *project, is *issue, n *note) map[string]any {
 	}
 }
 
-func (s *Sim) listNotes(w http.ResponseWriter, r *http.Request, p *project, is *issue) {
-	notes := append([]*note(nil), is.notes...)
-	asc := r.URL.Query().Get("sort") == "asc"
-	sort.SliceStable(notes, func(a, b int) bool {
-		if notes[a].created.Equal(notes[b].created) {
-			return (notes[a].id < notes[b].id) == asc
-		}
-		return notes[a].created.Before(notes[b].created) == asc
-	})
-	page, ok := paginate(w, r, len(notes))
-	if !ok {
-		return
-	}
-	out := make([]map[string]any, 0, page.hi-page.lo)
-	for _, n := range notes[page.lo:page.hi] {
-		out = append(out, s.glNote(p, is, n))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
 // listLabelEvents answers GET .../issues/:iid/resource_label_events, oldest first.
 func (s *Sim) listLabelEvents(w http.ResponseWriter, r *http.Request, is *issue) {
 	page, ok := paginate(w, r, len(is.events))
@@ -350,56 +290,6 @@ func (s *Sim) listLabelEvents(w http.ResponseWriter, r *http.Request, is *issue)
 		})
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// createIssue accepts POST /projects/:id/issues with a JSON or form body.
-func (s *Sim) createIssue(w http.ResponseWriter, r *http.Request, p *project) {
-	var in struct {
-		Title        string  `json:"title"`
-		Description  string  `json:"description"`
-		Labels       string  `json:"labels"`
-		AssigneeIDs  []int64 `json:"assignee_ids"`
-		Confidential bool    `json:"confidential"`
-	}
-	if err := decodeBody(r, &in); err != nil {
-		writeGLError(w, http.StatusBadRequest, "400 Bad request - "+err.Error())
-		return
-	}
-	if strings.TrimSpace(in.Title) == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"message": map[string]any{"title": []string{"can't be blank"}}})
-		return
-	}
-	author := s.eocAt(s.opts.Now)
-	var assignees []*person
-	for _, id := range in.AssigneeIDs {
-		for _, u := range s.users {
-			if u.glID == id {
-				assignees = append(assignees, u)
-			}
-		}
-	}
-	var labels []string
-	if in.Labels != "" {
-		labels = strings.Split(in.Labels, ",")
-	}
-	is := s.add(p, 0, in.Title, in.Description, labels, author, assignees...)
-	is.created, is.updated = s.clock(), s.clock()
-	is.confidential = in.Confidential
-	writeJSON(w, http.StatusCreated, s.glIssue(p, is))
-}
-
-func (s *Sim) createNote(w http.ResponseWriter, r *http.Request, p *project, is *issue) {
-	var in struct {
-		Body string `json:"body"`
-	}
-	if err := decodeBody(r, &in); err != nil || strings.TrimSpace(in.Body) == "" {
-		writeGLError(w, http.StatusBadRequest, "400 Bad request - body is missing")
-		return
-	}
-	n := &note{id: s.id(), body: in.Body, author: s.eocAt(s.opts.Now), created: s.clock()}
-	is.notes = append(is.notes, n)
-	is.updated = n.created
-	writeJSON(w, http.StatusCreated, s.glNote(p, is, n))
 }
 
 func decodeBody(r *http.Request, v any) error {

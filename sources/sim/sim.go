@@ -33,6 +33,18 @@ type Options struct {
 	HandoffProject    string
 	// BaseURL is the address clients use (for web_url and self links); set by Start.
 	BaseURL string
+
+	// ReadOnlyTokens are GitLab tokens with the read_api scope only: any write made with one
+	// gets GitLab's 403 insufficient_scope.
+	ReadOnlyTokens []string
+	// FreeTier makes issue creation keep only the first of assignee_ids, as GitLab Free does.
+	FreeTier bool
+	// NonMembers are usernames who cannot see the projects: GitLab drops them from an issue's
+	// assignees without an error.
+	NonMembers []string
+	// ManyIssues adds that many old closed incidents to the production project (past 10,000
+	// GitLab stops counting them in its paging headers).
+	ManyIssues int
 }
 
 // Sim is the simulator. Its handler is safe for concurrent use.

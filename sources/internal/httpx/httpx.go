@@ -1,6 +1,7 @@
-// Package httpx is the HTTP transport under both API clients: it caps response bodies and
+// Package httpx is the HTTP transport under both API clients: it caps response bodies,
 // remembers what the server said about when to come back (Retry-After, RateLimit-Reset),
-// which the clients themselves do not pass on.
+// which the clients themselves do not pass on, and refuses redirects that would carry a
+// token to another address.
 package httpx
 
 import (
@@ -8,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -25,7 +25,7 @@ type Hint struct {
 	after time.Duration
 }
 
-// RetryAfter is the longest wait any answer asked for, or 0.
+// RetryAfter is the longest wait any answer asked for (already capped), or 0.
 func (h *Hint) RetryAfter() time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -48,8 +48,9 @@ func WithHint(ctx context.Context) (context.Context, *Hint) {
 
 // Transport wraps Base (http.DefaultTransport when nil).
 type Transport struct {
-	Base http.RoundTripper
-	Now  func() time.Time // for RateLimit-Reset given as a Unix time; time.Now when nil
+	Base    http.RoundTripper
+	Now     func() time.Time // for RateLimit-Reset given as a Unix time; time.Now when nil
+	MaxWait time.Duration    // the longest wait a server may impose; DefaultMaxWait when 0
 }
 
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -66,34 +67,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.Now != nil {
 			now = t.Now
 		}
-		if d := RetryAfter(resp.Header, now()); d > 0 {
+		limit := t.MaxWait
+		if limit <= 0 {
+			limit = DefaultMaxWait
+		}
+		if d := min(ServerWait(resp.Header, now()), limit); d > 0 {
 			h.note(d)
 		}
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: MaxBody}
 	return resp, nil
-}
-
-// RetryAfter reads how long the server asked to wait: Retry-After (seconds or an HTTP
-// date), else RateLimit-Reset (seconds, or a Unix time as GitLab sends it).
-func RetryAfter(h http.Header, now time.Time) time.Duration {
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return time.Duration(s) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(0, t.Sub(now))
-		}
-	}
-	if v := h.Get("RateLimit-Reset"); v != "" {
-		if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
-			if s > 1_000_000_000 { // a Unix time
-				return max(0, time.Unix(s, 0).Sub(now))
-			}
-			return time.Duration(s) * time.Second
-		}
-	}
-	return 0
 }
 
 type limitedBody struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -18,8 +19,19 @@ func TestRetryAfter(t *testing.T) {
 	}{
 		{http.Header{"Retry-After": {"40"}}, 40 * time.Second},
 		{http.Header{"Retry-After": {now.Add(time.Minute).Format(http.TimeFormat)}}, time.Minute},
-		{http.Header{"Ratelimit-Reset": {"12"}}, 12 * time.Second},
-		{http.Header{"Ratelimit-Reset": {"1795447230"}}, time.Unix(1795447230, 0).Sub(now)},
+		{http.Header{"Ratelimit-Reset": {"12"}}, 12 * time.Second},                                                // PagerDuty: delta seconds
+		{http.Header{"Ratelimit-Reset": {"1795446060"}}, time.Unix(1795446060, 0).Sub(now)},                       // 15:01 UTC
+		{http.Header{"Ratelimit-Reset": {strconv.FormatInt(now.Add(3*time.Minute).Unix(), 10)}}, 3 * time.Minute}, // GitLab: a Unix time
+		// A Unix time before 2001 was read as 31 years of seconds: it is an instant, in the past.
+		{http.Header{"Ratelimit-Reset": {"999999999"}}, 0},
+		{http.Header{"Ratelimit-Reset": {"1500000000"}}, 0}, // an instant in the past: now
+		{http.Header{"Ratelimit-Resettime": {now.Add(2 * time.Minute).Format(http.TimeFormat)}}, 2 * time.Minute},
+		// Capped: a server may not park a source for years.
+		{http.Header{"Retry-After": {"999999999"}}, DefaultMaxWait},
+		{http.Header{"Retry-After": {"99999999999999999999999"}}, 0}, // not a number we read
+		{http.Header{"Retry-After": {"Thu, 01 Jan 2099 00:00:00 GMT"}}, DefaultMaxWait},
+		{http.Header{"Ratelimit-Reset": {"4102444800"}}, DefaultMaxWait}, // 2100 as a Unix time
+		{http.Header{"Retry-After": {"-5"}}, 0},
 		{http.Header{"Retry-After": {"soon"}}, 0},
 		{http.Header{}, 0},
 	}
@@ -27,6 +39,25 @@ func TestRetryAfter(t *testing.T) {
 		if got := RetryAfter(c.h, now); got != c.want {
 			t.Errorf("RetryAfter(%v) = %s; want %s", c.h, got, c.want)
 		}
+	}
+}
+
+func TestTransportCapsTheWaitItRecords(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "999999999")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c := &http.Client{Transport: &Transport{MaxWait: 2 * time.Minute}}
+	ctx, hint := WithHint(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hint.RetryAfter() != 2*time.Minute {
+		t.Fatalf("Retry-After: 999999999 recorded as %s; want the 2m cap", hint.RetryAfter())
 	}
 }
 
