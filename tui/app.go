@@ -49,6 +49,8 @@ type Model struct {
 	flashAt  time.Time
 
 	report reportState
+	// labelWarnings name configured labels that do not exist in their project
+	labelWarnings []string
 	pages  pagesState
 	// leaving: the program is quitting; the last frame is blank (see leave)
 	leaving bool
@@ -75,7 +77,7 @@ func New(opts Options) *Model {
 // for a saved draft.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.clockTick(), m.refreshAll(), m.after(m.opts.Refresh, refreshTickMsg{}), tea.RequestBackgroundColor,
-		m.firstReport(), m.pagerDutyMeCmd()}
+		m.firstReport(), m.pagerDutyMeCmd(), m.labelWarningsCmd()}
 	if m.opts.Local != nil {
 		k, _ := m.currentHandoff()
 		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))

@@ -20,6 +20,8 @@ type Backend interface {
 	NewHandoffPost(f model.HandoffFacts, body string, now time.Time) model.HandoffPost
 	Acknowledge(ctx context.Context, ref model.IssueRef, at time.Time) (model.Acknowledgement, error)
 	Report(ctx context.Context, window model.Window, now time.Time) (model.Report, error)
+	// LabelWarnings says which configured labels do not exist (checked once).
+	LabelWarnings(ctx context.Context) ([]string, error)
 
 	// PagerDuty's open incidents: their detail, and acting on them as PagerDutyMe.
 	PagerDutyMe(ctx context.Context) (model.Person, error)

@@ -13,6 +13,10 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
+	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
 
 // fixtureModel is the dashboard over the fixture, every source answered once.
@@ -458,5 +462,23 @@ func TestAGapInTheRotationIsNotUnknown(t *testing.T) {
 	}
 	if strings.Contains(out, "unknown") {
 		t.Fatalf("a gap is not unknown:\n%s", out)
+	}
+}
+
+func TestAMisspeltLabelIsCalledOut(t *testing.T) {
+	opts := sim.DefaultOptions(testNow)
+	srv, _ := simtest.NewTestServer(t, opts, nil)
+	cfg := hubtest.Config(srv.URL, opts)
+	cfg.GitLab.Labels.Incident = "Incident" // GitLab's labels= is exact: this finds nothing
+	h, err := hub.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := testModel(t, h, nil, testNow, 200, 24)
+	run(t, m, m.refreshAll())
+	run(t, m, m.labelWarningsCmd())
+	want := "label 'Incident' does not exist in gitlab-com/gl-infra/production; did you mean 'incident'?"
+	if out := screen(m); !strings.Contains(out, want) || !strings.Contains(out, "0 open") {
+		t.Fatalf("the empty pane is not explained by the label check:\n%s", out)
 	}
 }

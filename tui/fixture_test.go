@@ -23,6 +23,8 @@ type fixture struct {
 	hang    bool
 	started chan model.SourceID // when set, told of every fetch that started
 	pageErr error               // when set, what acting on a page answers
+	// labelWarnings is what the label check says
+	labelWarnings []string
 }
 
 func newFixture() *fixture {
@@ -209,4 +211,10 @@ func (f *fixture) setPage(id, status string) (model.Page, error) {
 		}
 	}
 	return model.Page{}, errors.New("404 not found")
+}
+
+func (f *fixture) LabelWarnings(context.Context) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.labelWarnings, nil
 }

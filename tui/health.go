@@ -61,9 +61,13 @@ func (m *Model) healthLine() string {
 	return fit(strings.Join(all, st.Muted.Render("  ")), m.width)
 }
 
-// warnings are what is wrong although every source answers: a gap in the rotation.
+// warnings are what is wrong although every source answers: a configured label that does
+// not exist, a gap in the rotation.
 func (m *Model) warnings() []string {
-	var out []string
+	out := append([]string(nil), m.labelWarnings...)
+	for _, id := range m.opts.Backend.Sources() {
+		out = append(out, m.snap.Notices[id]...) // e.g. more than 10,000 issues: the newest shown
+	}
 	for _, r := range m.opts.Rotation {
 		if w := model.OnCallFor(m.snap.OnCall, r, m.now).Warning(m.now); w != "" {
 			out = append(out, w)

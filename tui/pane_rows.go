@@ -191,7 +191,7 @@ func handoffRows(m *Model) ([]row, string) {
 
 // forMe: an open handoff addressed to me, written by someone else.
 func forMe(h model.HandoffNote, me string) bool {
-	return h.State != "closed" && h.AssignedTo(me) && !strings.EqualFold(h.Author.Username, me)
+	return h.State != "closed" && h.AddressedTo(me) && !strings.EqualFold(h.Author.Username, me)
 }
 
 // pinForMe moves the latest open handoff addressed to me (as its incoming engineer) to the top.

@@ -49,8 +49,35 @@ func (m *Model) handleSources(msg tea.Msg) (tea.Cmd, bool) {
 		return m.saveCacheCmd(), true
 	case nothingMsg:
 		return nil, true
+	case labelWarningsMsg:
+		if msg.err != nil {
+			// GitLab is failing, which its sources' health shows; check again later.
+			return m.after(m.opts.Refresh, labelCheckMsg{}), true
+		}
+		m.labelWarnings = msg.warnings
+		return nil, true
+	case labelCheckMsg:
+		return m.labelWarningsCmd(), true
 	}
 	return nil, false
+}
+
+type (
+	labelWarningsMsg struct {
+		warnings []string
+		err      error
+	}
+	labelCheckMsg struct{}
+)
+
+// labelWarningsCmd checks once that the configured labels exist: GitLab's labels= filter
+// is exact, so a misspelt label shows an empty pane, not an error.
+func (m *Model) labelWarningsCmd() tea.Cmd {
+	b, ctx := m.opts.Backend, m.opts.Context
+	return func() tea.Msg {
+		w, err := b.LabelWarnings(ctx)
+		return labelWarningsMsg{warnings: w, err: err}
+	}
 }
 
 // refreshAll asks every source that is not busy, nor waiting out a backoff, for fresh data.

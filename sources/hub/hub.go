@@ -22,6 +22,9 @@ type Config struct {
 	GitLab         gitlab.Config
 	PagerDutyURL   string
 	PagerDutyToken string
+	// PagerDutyFrom is the email of the PagerDuty user pages are acknowledged and resolved
+	// as (config pagerduty.from); empty: only a user API key can act, as its own user.
+	PagerDutyFrom string
 	Rotation       model.Rotation
 	Timeout        time.Duration      // deadline of one source's refresh; default 10s
 	Handoffs       int                // how many recent handoffs to list; default 20
@@ -71,7 +74,9 @@ func New(cfg Config) (*Hub, error) {
 		return nil, err
 	}
 	pdClient := apiClient(cfg.HTTPClient, cfg.MaxServerWait, "pagerduty.url", cfg.PagerDutyToken)
-	return &Hub{cfg: cfg, gl: gl, pd: pagerduty.New(cfg.PagerDutyURL, cfg.PagerDutyToken, pdClient)}, nil
+	pd := pagerduty.New(cfg.PagerDutyURL, cfg.PagerDutyToken, pdClient)
+	pd.SetFrom(cfg.PagerDutyFrom)
+	return &Hub{cfg: cfg, gl: gl, pd: pd}, nil
 }
 
 // apiClient is a copy of base (the caller's client stays theirs) for one API: bodies capped,
