@@ -51,7 +51,7 @@ type Model struct {
 	report reportState
 	// labelWarnings name configured labels that do not exist in their project
 	labelWarnings []string
-	pages  pagesState
+	pages         pagesState
 	// leaving: the program is quitting; the last frame is blank (see leave)
 	leaving bool
 }

@@ -25,14 +25,14 @@ type Config struct {
 	// PagerDutyFrom is the email of the PagerDuty user pages are acknowledged and resolved
 	// as (config pagerduty.from); empty: only a user API key can act, as its own user.
 	PagerDutyFrom string
-	Rotation       model.Rotation
-	Timeout        time.Duration      // deadline of one source's refresh; default 10s
-	Handoffs       int                // how many recent handoffs to list; default 20
-	Notes          int                // how many notes the detail view shows; default 20
-	HTTPClient     *http.Client       // shared by both clients; optional
-	People         map[string]string  // PagerDuty email -> GitLab username, for handoff assignees
-	Confidential   bool               // publish handoffs as confidential issues
-	Budget         model.BudgetPolicy // how the error budget is counted; default the handbook's
+	Rotation      model.Rotation
+	Timeout       time.Duration      // deadline of one source's refresh; default 10s
+	Handoffs      int                // how many recent handoffs to list; default 20
+	Notes         int                // how many notes the detail view shows; default 20
+	HTTPClient    *http.Client       // shared by both clients; optional
+	People        map[string]string  // PagerDuty email -> GitLab username, for handoff assignees
+	Confidential  bool               // publish handoffs as confidential issues
+	Budget        model.BudgetPolicy // how the error budget is counted; default the handbook's
 	// MaxServerWait caps any wait a server imposes (Retry-After, RateLimit-Reset); default
 	// 15 minutes.
 	MaxServerWait time.Duration
