@@ -179,3 +179,19 @@ func FuzzParseLabels(f *testing.F) {
 		}
 	})
 }
+
+func TestOpenCountsSaysTheSameEverywhere(t *testing.T) {
+	in := []Incident{
+		{Issue: Issue{State: "opened"}, IncidentLabels: IncidentLabels{Status: StatusActive}},
+		{Issue: Issue{State: "opened"}},
+		{Issue: Issue{State: "opened"}, IncidentLabels: IncidentLabels{Status: StatusMitigated}},
+		{Issue: Issue{State: "opened"}, IncidentLabels: IncidentLabels{Status: StatusResolved}},
+		{Issue: Issue{State: "closed"}, IncidentLabels: IncidentLabels{Status: StatusActive}},
+	}
+	if got := OpenCounts(in); got != "4 open: 2 active, 1 mitigated, 1 resolved" {
+		t.Errorf("OpenCounts = %q", got)
+	}
+	if got := OpenCounts(nil); got != "0 open" {
+		t.Errorf("OpenCounts(nil) = %q", got)
+	}
+}

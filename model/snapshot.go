@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -344,4 +345,36 @@ func (s *Snapshot) CopyPart(from *Snapshot, id SourceID) {
 	} else {
 		delete(s.Notices, id)
 	}
+}
+
+// OpenCounts says how many of the incidents are open and in which state: the one wording
+// the pane, the window title, the reports and `oncall status` share, e.g. "8 open: 6
+// active, 2 mitigated". An open incident without a status label counts as active.
+func OpenCounts(in []Incident) string {
+	var open, active, mitigated, resolved int
+	for _, i := range in {
+		if i.State == "closed" {
+			continue
+		}
+		open++
+		switch i.Status {
+		case StatusMitigated:
+			mitigated++
+		case StatusResolved:
+			resolved++
+		default:
+			active++
+		}
+	}
+	if open == 0 {
+		return "0 open"
+	}
+	parts := []string{fmt.Sprintf("%d active", active)}
+	if mitigated > 0 {
+		parts = append(parts, fmt.Sprintf("%d mitigated", mitigated))
+	}
+	if resolved > 0 {
+		parts = append(parts, fmt.Sprintf("%d resolved", resolved))
+	}
+	return fmt.Sprintf("%d open: %s", open, strings.Join(parts, ", "))
 }

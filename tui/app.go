@@ -208,10 +208,11 @@ func (m *Model) windowTitle() string {
 			s2++
 		}
 	}
-	if s1+s2 == 0 {
-		return "oncall"
+	title := "oncall: " + model.OpenCounts(m.snap.Incidents)
+	if s1+s2 > 0 {
+		title += fmt.Sprintf(" (%d S1, %d S2)", s1, s2)
 	}
-	return fmt.Sprintf("oncall: %d S1, %d S2", s1, s2)
+	return title
 }
 
 // View draws the whole screen.

@@ -305,6 +305,19 @@ func (d *dashboard) visibleRows(k int) int {
 	return max(0, h-1)
 }
 
+// retryText says when a failing source is asked again, and what r can do about it: skip
+// the backoff, but not the wait the server asked for.
+func (m *Model) retryText(id model.SourceID) string {
+	s, now := m.source(id), m.opts.Clock()
+	switch {
+	case s.server.After(now):
+		return "the server asked to wait: retrying in " + model.Countdown(s.next.Sub(now))
+	case s.next.After(now):
+		return "retrying in " + model.Countdown(s.next.Sub(now)) + " (r: now)"
+	}
+	return "retrying every " + shortDuration(m.opts.Refresh) + " (r: now)"
+}
+
 // paneView draws one pane in exactly height lines of width cells.
 func (d *dashboard) paneView(k, width, height int) []string {
 	if height <= 0 {
@@ -319,7 +332,7 @@ func (d *dashboard) paneView(k, width, height int) []string {
 	status := ""
 	switch {
 	case health.Failing():
-		status = st.Bad.Render("⚠ " + health.LastError)
+		status = st.Bad.Render("⚠ " + reasonOnly(health.LastError)) // the pane says what failed
 	case health.LastSuccess.IsZero():
 		status = st.Muted.Render("loading…")
 	}
@@ -362,11 +375,9 @@ func (d *dashboard) paneView(k, width, height int) []string {
 	}
 	switch {
 	case len(rows) == 0 && health.LastSuccess.IsZero() && health.Failing():
-		retry := "retrying every " + shortDuration(m.opts.Refresh)
-		if s := m.source(p.spec.source); s.next.After(m.opts.Clock()) {
-			retry = "retrying in " + model.Countdown(s.next.Sub(m.opts.Clock()))
-		}
-		lines = append(lines, st.Muted.Render(fit("  no data yet; "+retry+" (r: now)", width)))
+		lines = append(lines, st.Muted.Render(fit("  no data yet; "+m.retryText(p.spec.source), width)))
+	case len(rows) == 0 && p.filter != "":
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("  no match for /%s (%d hidden)", p.filter, len(p.all)), width)))
 	case len(rows) == 0 && !health.LastSuccess.IsZero():
 		lines = append(lines, st.Muted.Render(fit("  "+p.spec.empty, width)))
 	default:

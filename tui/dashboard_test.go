@@ -188,7 +188,7 @@ func TestFailingSourceKeepsItsDataAndSaysWhy(t *testing.T) {
 	if !strings.Contains(out, "Replication lag on the main database") {
 		t.Error("the last good incidents vanished when the source failed")
 	}
-	if !strings.Contains(out, "⚠ production issues: 503 Service Unavailable") || !strings.Contains(out, "1 failing") {
+	if !strings.Contains(out, "· 1 S4 ⚠ 503 Service Unavailable") || !strings.Contains(out, "✗ GitLab queue: 503 Service Unavailable") || !strings.Contains(out, "1 failing") {
 		t.Errorf("the failure is not shown:\n%s", out)
 	}
 	f.fail(model.SourceQueue, nil)
@@ -274,7 +274,7 @@ func TestIncidentsOpenedDuringTheSessionAreMarkedNew(t *testing.T) {
 	if !strings.Contains(out, "fresh outage [new]") || strings.Contains(out, "Sidekiq queue backlog above 10k jobs [new]") {
 		t.Fatalf("new incident not marked:\n%s", out)
 	}
-	if got := m.View().WindowTitle; got != "oncall: 2 S1, 1 S2" {
+	if got := m.View().WindowTitle; got != "oncall: 5 open: 4 active, 1 mitigated (2 S1, 1 S2)" {
 		t.Errorf("window title %q", got)
 	}
 }
@@ -480,5 +480,55 @@ func TestAMisspeltLabelIsCalledOut(t *testing.T) {
 	want := "label 'Incident' does not exist in gitlab-com/gl-infra/production; did you mean 'incident'?"
 	if out := screen(m); !strings.Contains(out, want) || !strings.Contains(out, "0 open") {
 		t.Fatalf("the empty pane is not explained by the label check:\n%s", out)
+	}
+}
+
+func TestCountsAgreeEverywhere(t *testing.T) {
+	m, _, _ := fixtureModel(t, 160, 40)
+	m.report.last = &model.Report{}
+	want := "4 open: 3 active, 1 mitigated"
+	if out := screen(m); !strings.Contains(out, "1 Incidents  "+want+" · 1 S1") {
+		t.Errorf("the pane title does not say %q:\n%s", want, out)
+	}
+	if got := m.View().WindowTitle; !strings.Contains(got, want) {
+		t.Errorf("the window title %q does not say %q", got, want)
+	}
+	press(t, m, "R")
+	if out := screen(m); !strings.Contains(out, "now: "+want) {
+		t.Errorf("the reports do not say %q:\n%s", want, out)
+	}
+}
+
+func TestAFilterThatMatchesNothingSaysSo(t *testing.T) {
+	m, _, _ := fixtureModel(t, 120, 40)
+	press(t, m, "/", "z", "z", "z", "q", "enter")
+	out := screen(m)
+	if !strings.Contains(out, "no match for /zzzq (4 hidden)") || strings.Contains(out, "nothing open") {
+		t.Fatalf("an empty filter result looks like an empty queue:\n%s", out)
+	}
+}
+
+func TestAnS1WithoutALeadIsFlagged(t *testing.T) {
+	f := newFixture()
+	f.set(func(w *model.Snapshot) { w.Incidents[0].Assignees = nil; w.Incidents[2].Assignees = nil })
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if strings.Count(out, "⚠ no lead") != 1 {
+		t.Fatalf("the S1 without a lead (and only it, not the S3) should be flagged:\n%s", out)
+	}
+}
+
+func TestRetryTextPromisesOnlyWhatRDoes(t *testing.T) {
+	f := newFixture()
+	f.fail(model.SourceQueue, &model.RetryAfterError{Err: errors.New("~incident issues: 429 rate limited"), After: 40 * time.Second})
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	run(t, m, m.refreshAll())
+	out := screen(m)
+	if !strings.Contains(out, "the server asked to wait: retrying in 40s") || strings.Contains(out, "(r: now)") {
+		t.Fatalf("inside the server's Retry-After, r cannot help and must not be offered:\n%s", out)
+	}
+	if strings.Contains(out, "~incident issues") && strings.Contains(out, "2 Changes  ⚠ ~incident") {
+		t.Fatalf("the Changes pane shows the incident list's error:\n%s", out)
 	}
 }

@@ -58,16 +58,16 @@ func incidentRows(m *Model) ([]row, string) {
 			txt(i.Status.String(), statusStyle),
 			title,
 			txt(model.Ago(now, i.CreatedAt), st.Muted),
-			txt(orDash(i.Assignee()), st.Muted),
+			lead(st, i),
 		))
 	}
-	var sum []string
+	sum := []string{model.OpenCounts(in)}
 	for s := model.Severity(1); s <= 4; s++ {
 		if bySev[s] > 0 {
 			sum = append(sum, fmt.Sprintf("%d %s", bySev[s], s))
 		}
 	}
-	return rows, countSummary(len(in), "open", sum)
+	return rows, strings.Join(sum, " · ")
 }
 
 var changeColumns = []column{
@@ -203,6 +203,17 @@ func pinForMe(in []model.HandoffNote, me string) []model.HandoffNote {
 		}
 	}
 	return in
+}
+
+// lead is who leads an incident; an open S1/S2 without one is flagged: it needs a named lead.
+func lead(st themes.Styles, i model.Incident) cell {
+	if a := i.Assignee(); a != "" {
+		return txt(a, st.Muted)
+	}
+	if i.Severity.High() && i.State != "closed" && i.Status != model.StatusResolved {
+		return txt("⚠ no lead", st.Bad)
+	}
+	return txt("—", st.Muted)
 }
 
 // txt is a cell of plain styled text.

@@ -137,7 +137,8 @@ func (v *reportView) render(w, height int) []string {
 	case r == nil:
 		lines = append(lines, "", st.Muted.Render("  reading the production queue and its label events…"))
 	default:
-		lines = append(lines, "", st.Bold.Render(fmt.Sprintf("  %d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen))))
+		lines = append(lines, "", st.Bold.Render(fmt.Sprintf("  %d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen))),
+			st.Muted.Render("  now: "+model.OpenCounts(m.snap.Incidents)))
 		var days []string
 		for i := range r.PerDay {
 			days = append(days, r.Window.From.Add(time.Duration(i) * 24 * time.Hour).UTC().Format("Mon")[:2])
