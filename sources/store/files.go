@@ -79,10 +79,21 @@ var (
 	ErrTooLarge   = errors.New("too large")
 )
 
+// FileError is a file ReadRegular refused: Why says it in words ("a named pipe (FIFO), not
+// a regular file; ..."), Err is ErrNotRegular or ErrTooLarge.
+type FileError struct {
+	Path string
+	Why  string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Why }
+func (e *FileError) Unwrap() error { return e.Err }
+
 // ReadRegular reads a regular file of at most limit bytes. A FIFO, a device (/dev/zero),
 // a socket or a directory is refused before it is opened, so it can neither hang nor
-// fill memory; a file that grows past limit while it is read is refused too. Errors name
-// the file and the limit.
+// fill memory; a file that grows past limit while it is read is refused too. Refusals are
+// *FileError.
 func ReadRegular(path string, limit int64) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -109,19 +120,27 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %s, the most oncall reads there: %w", path, Size(limit), ErrTooLarge)
+		return nil, tooLarge(path, int64(len(b)), limit)
 	}
 	return b, nil
 }
 
 func checkRegular(path string, st fs.FileInfo, limit int64) error {
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is %s, not a regular file; oncall reads only regular files: %w", path, kind(st.Mode()), ErrNotRegular)
+		return &FileError{Path: path, Why: kind(st.Mode()) + ", not a regular file; oncall reads only regular files", Err: ErrNotRegular}
 	}
 	if st.Size() > limit {
-		return fmt.Errorf("%s is %s, larger than %s, the most oncall reads there: %w", path, Size(st.Size()), Size(limit), ErrTooLarge)
+		return tooLarge(path, st.Size(), limit)
 	}
 	return nil
+}
+
+func tooLarge(path string, size, limit int64) error {
+	what := Size(size)
+	if size > limit && what == Size(limit) {
+		what = "more than that" // a file that grew while it was read
+	}
+	return &FileError{Path: path, Why: fmt.Sprintf("%s, larger than %s, the most oncall reads there", what, Size(limit)), Err: ErrTooLarge}
 }
 
 func kind(m fs.FileMode) string {

@@ -42,11 +42,11 @@ func TestReadRegularRefusesWhatIsNotAFile(t *testing.T) {
 		is   error
 		says string
 	}{
-		{fifo, ErrNotRegular, "is a named pipe (FIFO), not a regular file"},
-		{link, ErrNotRegular, "is a named pipe (FIFO)"},
-		{"/dev/zero", ErrNotRegular, "/dev/zero is a character device"},
-		{dir, ErrNotRegular, "is a directory"},
-		{big, ErrTooLarge, "is 5,000 bytes, larger than 4 KB"},
+		{fifo, ErrNotRegular, "fifo: a named pipe (FIFO), not a regular file"},
+		{link, ErrNotRegular, "link: a named pipe (FIFO)"},
+		{"/dev/zero", ErrNotRegular, "/dev/zero: a character device"},
+		{dir, ErrNotRegular, ": a directory"},
+		{big, ErrTooLarge, "big: 5,000 bytes, larger than 4 KB"},
 		{filepath.Join(dir, "none"), fs.ErrNotExist, "no such file"},
 	}
 	for _, c := range cases {

@@ -89,6 +89,10 @@ func (s *Store) readEntry(e fs.DirEntry) (model.WaitingPost, error) {
 		return w, fmt.Errorf("not a regular file")
 	}
 	b, err := ReadRegular(filepath.Join(s.outboxDir(), e.Name()), MaxEntry)
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return w, errors.New(fe.Why)
+	}
 	if err != nil {
 		return w, fmt.Errorf("unreadable: %s", Reason(err))
 	}
