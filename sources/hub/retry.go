@@ -17,10 +17,13 @@ import (
 // already capped by the transport) or a short backoff, and they give up with the reason
 // when that wait would not fit before the deadline. The dashboard schedules its own
 // retries and does not come through here.
+//
+// Without a server's word, the waits are short (0.25s doubling, at most 4 tries, under 2s
+// in all): a one-shot retries a blip, it does not sit out an outage.
 const (
-	retryFirst = 500 * time.Millisecond // backoff without a server's word: 0.5s doubling
-	retryLimit = 4 * time.Second
-	maxTries   = 5
+	retryFirst = 250 * time.Millisecond
+	retryLimit = 2 * time.Second
+	maxTries   = 4
 )
 
 // sleep waits d or until ctx is done; tests replace it to run without waiting.

@@ -126,11 +126,11 @@ func TestRetryStopsAtPermanentErrorsAndCountsTries(t *testing.T) {
 	}
 	tries = 0
 	err = h.retry(context.Background(), time.Minute, func(context.Context) error { tries++; return errors.New("502 Bad Gateway") })
-	if tries != maxTries || !strings.Contains(err.Error(), "502 Bad Gateway (gave up after 5 tries)") {
+	if tries != maxTries || !strings.Contains(err.Error(), "502 Bad Gateway (gave up after 4 tries)") {
 		t.Fatalf("%d tries, %v", tries, err)
 	}
 	for i, w := range f.waits {
-		if w < 400*time.Millisecond || w > 5*time.Second {
+		if w < 200*time.Millisecond || w > 2500*time.Millisecond {
 			t.Errorf("wait %d: %s", i, w)
 		}
 	}
