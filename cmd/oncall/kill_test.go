@@ -137,3 +137,12 @@ func mustRotation(t *testing.T) model.Rotation {
 	}
 	return cfg.Rotation
 }
+
+func mustConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}

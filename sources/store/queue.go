@@ -177,7 +177,7 @@ func (s *Store) Journaled(key string) (model.HandoffNote, bool, error) {
 			continue
 		}
 		h, at, ok := s.readHeader(filepath.Join(s.dir, "journal", e.Name()))
-		if ok && (!found || at.After(bestAt)) {
+		if ok && (!found || at.After(bestAt) || at.Equal(bestAt) && h.IID > best.IID) {
 			best, bestAt, found = h, at, true
 		}
 	}
