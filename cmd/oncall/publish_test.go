@@ -208,3 +208,57 @@ func TestAnUnwritableCacheTurnsTheCacheOffNotTheState(t *testing.T) {
 		t.Fatalf("drafts: %v", err)
 	}
 }
+
+// countCreates counts the issues created.
+func countCreates(n *atomic.Int32) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/issues") {
+				n.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
+// gitlabClassifies: the GitLab source returns a *model.PermanentError for 403
+// insufficient_scope (brief H1, another branch). The lead sets it to true after the merge.
+const gitlabClassifies = false
+
+// readOnlyToken answers writes as GitLab does for a read_api token while on is set.
+func readOnlyToken(on *atomic.Bool) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && on.Load() {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api"}`))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
+func TestAReadOnlyTokenHoldsTheHandoffUntilRetry(t *testing.T) {
+	if !gitlabClassifies {
+		t.Skip("the GitLab source does not classify 403 insufficient_scope as permanent on this branch yet")
+	}
+	var readOnly atomic.Bool
+	readOnly.Store(true)
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), readOnlyToken(&readOnly))
+	cfg := writeConfig(t, srv.URL)
+	code, _, errs := oncall(publishArgs(cfg, handoffFile(t, "# Handoff\n\nAll quiet.\n"))...)
+	for _, want := range []string{"not published: held: ", "403", "your handoff is kept", "oncall handoff --retry"} {
+		if code != exitHeld || !strings.Contains(errs, want) {
+			t.Fatalf("exit %d, stderr %s; want 4 and %q", code, errs, want)
+		}
+	}
+	if code, _, _ := oncall("handoff", "--retry", "--config", cfg, "--now", lastHour); code != exitHeld {
+		t.Fatalf("--retry with the token still read-only: exit %d", code)
+	}
+	readOnly.Store(false)
+	if code, out, errs := oncall("handoff", "--retry", "--config", cfg, "--now", lastHour); code != 0 || !strings.Contains(out, "/-/issues/") {
+		t.Fatalf("--retry once the token is fixed: exit %d %q %s", code, out, errs)
+	}
+}
