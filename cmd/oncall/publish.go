@@ -77,8 +77,11 @@ func (p *publisher) publish(ctx context.Context, body string, o handoffFlags) er
 			return err
 		}
 	}
-	if err := state.Submit(post); err != nil {
+	if err := outbox.Validate(outbox.Clean(post)); err != nil {
 		return usageError{fmt.Errorf("--publish %s: %w", o.publish, err)}
+	}
+	if err := state.Submit(post); err != nil {
+		return fmt.Errorf("not queued in the outbox: %w", err)
 	}
 	rep, err := state.Flush(ctx, p.now)
 	if err != nil {
