@@ -35,12 +35,21 @@ type HandoffPost struct {
 	Assignees    []string  `json:"assignees"` // GitLab usernames
 	Confidential bool      `json:"confidential"`
 	Queued       time.Time `json:"queued"`
+	// Target, when set, publishes the post as a note on that issue (an existing handoff of
+	// the same shift) instead of creating an issue.
+	Target *IssueRef `json:"target,omitempty"`
 }
 
 // OutboxReport says what a flush of the outbox did.
 type OutboxReport struct {
 	Published []PublishedPost `json:"published"`
-	Waiting   []WaitingPost   `json:"waiting"`
+	Waiting   []WaitingPost   `json:"waiting"` // held posts included (Held set)
+	// Busy: another oncall process was working the outbox, so this one tried nothing;
+	// Waiting is what was on disk.
+	Busy bool `json:"busy,omitempty"`
+	// Warnings are what went wrong beside publishing, in words: a damaged entry moved
+	// aside, a journal that could not be written.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // PublishedPost pairs a post with the issue it became.
@@ -49,12 +58,42 @@ type PublishedPost struct {
 	Issue HandoffNote `json:"issue"`
 }
 
-// WaitingPost is a handoff still in the outbox.
+// WaitingPost is a handoff still in the outbox; it is also the outbox's file format.
 type WaitingPost struct {
 	Post        HandoffPost `json:"post"`
 	Attempts    int         `json:"attempts"`
 	LastError   string      `json:"last_error"`
-	NextAttempt time.Time   `json:"next_attempt"`
+	NextAttempt time.Time   `json:"next_attempt"` // zero while Held
+	// Held: GitLab refused the post for a reason asking again will not mend (a token
+	// without the api scope, a project that does not exist). It is kept, but not retried
+	// until the engineer re-arms it; Hint says what to do.
+	Held bool   `json:"held,omitempty"`
+	Hint string `json:"hint,omitempty"`
+	// Published is set when GitLab has the post but the journal could not be written (a
+	// full disk): the next flush only writes the journal and never posts again.
+	Published *HandoffNote `json:"published,omitempty"`
+}
+
+// HeldAdvice is what to do about a held post, in words the dashboard and the commands share.
+const HeldAdvice = "your handoff is kept: press P in the dashboard, or run `oncall handoff --retry`, once that is fixed"
+
+// Explain says in one line why w waits and what happens next: the reason GitLab gave and
+// the hint for a held post, else the last error and when the next attempt is.
+func (w WaitingPost) Explain(now time.Time) string {
+	reason := w.LastError
+	if reason == "" {
+		reason = "not tried yet"
+	}
+	if w.Held {
+		if w.Hint != "" {
+			reason += "; " + w.Hint
+		}
+		return "held: " + reason + "; " + HeldAdvice
+	}
+	if w.NextAttempt.IsZero() || !w.NextAttempt.After(now) {
+		return reason + "; next attempt now"
+	}
+	return fmt.Sprintf("%s; next attempt at %s UTC (in %s)", reason, w.NextAttempt.UTC().Format("15:04:05"), Countdown(w.NextAttempt.Sub(now)))
 }
 
 // Marker is the line that carries the post's ID in the issue body.

@@ -1,98 +1,106 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oncall-sre/oncall/model"
 )
 
+// handoffFlags are the headless forms of oncall handoff.
+type handoffFlags struct {
+	print   bool
+	publish string // a Markdown file
+	again   bool   // publish although the shift already has a handoff
+	asNote  bool   // add the file as a note to the shift's handoff
+	retry   bool   // re-arm held posts and flush the outbox
+}
+
+func (o handoffFlags) headless() bool { return o.print || o.publish != "" || o.retry }
+
+func (o handoffFlags) check() error {
+	ways := 0
+	for _, set := range []bool{o.print, o.publish != "", o.retry} {
+		if set {
+			ways++
+		}
+	}
+	switch {
+	case ways > 1:
+		return usageError{fmt.Errorf("give one of --print, --publish FILE or --retry")}
+	case (o.again || o.asNote) && o.publish == "":
+		return usageError{fmt.Errorf("--again and --as-note go with --publish FILE")}
+	case o.again && o.asNote:
+		return usageError{fmt.Errorf("--again publishes another handoff, --as-note adds to the existing one: give one")}
+	}
+	return nil
+}
+
 func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
-	var print bool
-	var publish string
+	var o handoffFlags
 	cmd := &cobra.Command{
 		Use:   "handoff",
-		Short: "Write the handoff for the current shift (opens the editor), or --print / --publish FILE",
+		Short: "Write the handoff for the current shift (opens the editor), or --print / --publish FILE / --retry",
 		Long: `Without flags, opens the dashboard in the handoff editor.
 
   --print         writes the generated draft for the current shift to stdout
-  --publish FILE  publishes a Markdown file as the current shift's handoff (through the
-                  outbox: if GitLab fails, it waits on disk and oncall retries it)`,
+  --publish FILE  publishes a Markdown file (UTF-8, at most 1023 KB) as the current shift's
+                  handoff, through the outbox: if GitLab fails, it waits on disk and oncall
+                  retries it. If the shift already has a handoff, it is refused (exit 3) with
+                  the existing one's URL, unless:
+    --again       publish another handoff for the shift all the same
+    --as-note     add the file as a note to the existing handoff
+  --retry         re-arms the handoffs GitLab refused for good (held: e.g. a token without
+                  the api scope, since fixed) and tries everything in the outbox now
+
+Exit codes: 0 published (the URL is printed), 1 not published (it waits in the outbox, or
+another oncall is publishing it), 2 bad input, 3 the shift already has a handoff (its URL is
+printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !print && publish == "" {
-				return runDashboard(g, nil, true)
+			if err := o.check(); err != nil {
+				return err
 			}
-			if print && publish != "" {
-				return usageError{fmt.Errorf("--print and --publish do not go together")}
+			if !o.headless() {
+				return runDashboard(g, nil, true)
 			}
 			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}
+			var body string
+			if o.publish != "" {
+				if body, err = readHandoffFile(o.publish); err != nil { // before any network
+					return err
+				}
+			}
 			h, err := realHub(cfg)
 			if err != nil {
 				return err
 			}
-			now := clock()
-			facts, factsErr := h.HandoffFacts(context.Background(), now)
-			facts.Local = nil // UTC only: a script's output should not depend on the machine's zone
-			if print {
-				if factsErr != nil {
-					return factsErr
+			p := &publisher{h: h, now: clock(), stdout: stdout, stderr: cmd.ErrOrStderr()}
+			switch {
+			case o.print:
+				facts, err := h.HandoffFacts(cmd.Context(), p.now)
+				if err != nil {
+					return err
 				}
-				_, err := io.WriteString(stdout, model.DraftHandoff(facts))
+				facts.Local = nil // UTC only: a script's output should not depend on the machine's zone
+				_, err = io.WriteString(stdout, model.DraftHandoff(facts))
 				return err
+			case o.retry:
+				return p.retry(cmd.Context())
 			}
-			body, err := os.ReadFile(publish)
-			if err != nil {
-				return usageError{fmt.Errorf("--publish %s: %w", publish, unwrap(err))}
-			}
-			if strings.TrimSpace(string(body)) == "" {
-				return usageError{fmt.Errorf("--publish %s: the file is empty", publish)}
-			}
-			if factsErr != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "oncall: publishing without assignees: %v\n", factsErr)
-			}
-			state, err := openState(h, false)
-			if err != nil {
-				return err
-			}
-			post := h.NewHandoffPost(facts, model.CleanText(string(body)), now)
-			if err := state.Submit(post); err != nil {
-				return err
-			}
-			rep, err := state.Flush(context.Background(), now)
-			if err != nil {
-				return err
-			}
-			for _, p := range rep.Published {
-				if p.Post.ID == post.ID {
-					fmt.Fprintln(stdout, p.Issue.WebURL)
-					return nil
-				}
-			}
-			for _, w := range rep.Waiting {
-				if w.Post.ID == post.ID {
-					return fmt.Errorf("not published yet (%s); it waits in the outbox under %s and oncall retries it", w.LastError, state.Dir())
-				}
-			}
-			return nil
+			return p.publish(cmd.Context(), body, o)
 		},
 	}
-	cmd.Flags().BoolVar(&print, "print", false, "write the generated draft to stdout")
-	cmd.Flags().StringVar(&publish, "publish", "", "publish this Markdown file as the handoff")
+	f := cmd.Flags()
+	f.BoolVar(&o.print, "print", false, "write the generated draft to stdout")
+	f.StringVar(&o.publish, "publish", "", "publish this Markdown file as the handoff")
+	f.BoolVar(&o.again, "again", false, "with --publish: publish another handoff although the shift has one")
+	f.BoolVar(&o.asNote, "as-note", false, "with --publish: add the file as a note to the shift's handoff")
+	f.BoolVar(&o.retry, "retry", false, "re-arm held handoffs and try the outbox now")
 	return cmd
-}
-
-func unwrap(err error) error {
-	if u, ok := err.(interface{ Unwrap() error }); ok && u.Unwrap() != nil {
-		return u.Unwrap()
-	}
-	return err
 }

@@ -30,16 +30,14 @@ const (
 )
 
 // TestTypistChild is the process the SIGKILL test kills: the real dashboard, in the handoff
-// editor, with keys typed into it. It runs only when the parent asks for it.
+// editor, with keys typed into it. It runs only when the parent asks for it. It prints
+// "ready" once the editor shows the loaded draft, then "typed N" after each key.
 func TestTypistChild(t *testing.T) {
 	if os.Getenv("ONCALL_TYPIST") != "1" {
 		t.Skip("run by TestDraftSurvivesSIGKILL")
 	}
 	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
-	cfg, err := config.Parse("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := mustConfig(t)
 	h, err := newHub(cfg, srv.URL, srv.URL, "gl", "pd")
 	if err != nil {
 		t.Fatal(err)
@@ -48,19 +46,46 @@ func TestTypistChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tui.New(tui.Options{Backend: h, Local: state, Rotation: cfg.Rotation, Refresh: time.Minute, Theme: "mono",
-		Clock: func() time.Time { return simNow }, OpenHandoff: true, HandoffProject: cfg.GitLab.HandoffProject})
+	m := &readySignal{Model: tui.New(tui.Options{Backend: h, Local: state, Rotation: cfg.Rotation, Refresh: time.Minute, Theme: "mono",
+		Clock: func() time.Time { return simNow }, OpenHandoff: true, HandoffProject: cfg.GitLab.HandoffProject}), ready: make(chan struct{})}
 	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(100, 40), tea.WithoutSignalHandler())
 	go func() { _, _ = p.Run() }()
-	time.Sleep(300 * time.Millisecond)
+	select {
+	case <-m.ready:
+	case <-time.After(time.Minute):
+		t.Fatal("the editor never showed the draft")
+	}
+	fmt.Println("ready")
 	for i := 0; ; i++ {
 		r := rune(typed[i%len(typed)])
 		p.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
 		fmt.Printf("typed %d\n", i+1)
-		time.Sleep(typingInterval)
+		time.Sleep(typingInterval) // the typist's pace, not a synchronisation
 	}
 }
 
+// readySignal closes ready once the editor shows the draft it loaded (its Context
+// section): keys typed from then on land in the human part of the draft.
+type readySignal struct {
+	tea.Model
+	ready chan struct{}
+	done  bool
+}
+
+func (r *readySignal) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	r.Model, cmd = r.Model.Update(msg)
+	if !r.done && strings.Contains(r.Model.View().Content, "## Context") {
+		r.done = true
+		close(r.ready)
+	}
+	return r, cmd
+}
+
+// TestDraftSurvivesSIGKILL kills a typing dashboard with SIGKILL and checks that the draft
+// on disk holds what was typed, but for the last moments. It synchronises on the child's
+// ready line and on what reached the disk, and its deadlines are generous: it must pass on
+// a 2-core machine with two CPU-bound processes per core beside it.
 func TestDraftSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
@@ -76,14 +101,27 @@ func TestDraftSurvivesSIGKILL(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Let it type for a while, then kill it mid-sentence.
+	defer func() { _ = child.Process.Kill(); _ = child.Wait() }()
+	rot := mustRotation(t)
+	cur := rot.ShiftAt(simNow)
+	key := model.HandoffKey(cur, rot.NextShift(cur))
+	draft := filepath.Join(stateHome, "oncall", "drafts", key+".md")
+
+	// Let it type until 250 keys are typed and the first ones are on disk, then kill it
+	// mid-sentence. typedAt[n] is when the parent learnt that key n was typed.
 	lines := bufio.NewScanner(out)
-	count := 0
-	deadline := time.Now().Add(30 * time.Second)
+	typedAt := map[int]time.Time{}
+	count, ready := 0, false
+	deadline := time.Now().Add(2 * time.Minute)
 	for lines.Scan() && time.Now().Before(deadline) {
-		if n, ok := strings.CutPrefix(lines.Text(), "typed "); ok {
+		line := lines.Text()
+		if line == "ready" {
+			ready = true
+		}
+		if n, ok := strings.CutPrefix(line, "typed "); ok {
 			count, _ = strconv.Atoi(n)
-			if count >= 250 {
+			typedAt[count] = time.Now()
+			if count >= 250 && onDisk(draft, typed[:40]) {
 				break
 			}
 		}
@@ -93,41 +131,55 @@ func TestDraftSurvivesSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = child.Wait()
-	if count < 250 {
-		t.Fatalf("the typist typed only %d keys", count)
+	if !ready || count < 250 {
+		t.Fatalf("ready %v, typed %d keys, draft on disk %v, in 2 minutes", ready, count, onDisk(draft, typed[:40]))
 	}
 
 	st, err := store.Open(filepath.Join(stateHome, "oncall"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rot := mustRotation(t)
-	cur := rot.ShiftAt(simNow)
-	text, saved, ok, err := st.LoadDraft(model.HandoffKey(cur, rot.NextShift(cur)))
+	text, saved, ok, err := st.LoadDraft(key)
 	if err != nil || !ok {
 		t.Fatalf("no draft after kill -9: %v", err)
 	}
-	human := model.HumanPart(text)
+	got := contextLine(t, text)
+	want := strings.Repeat(typed, 2)[:len(got)]
+	if got != want {
+		t.Fatalf("the restored text is not what was typed:\n got %q\nwant %q", got, want)
+	}
+	// What is lost must have been typed in the last moments: the autosave runs 800 ms
+	// after an edit; a busy machine may add to that.
+	const allowed = 3 * time.Second
+	lostSince := killedAt
+	if at, ok := typedAt[len(got)+1]; ok {
+		lostSince = at
+	}
+	t.Logf("typed %d, restored %d; the first lost key was typed %s before the kill", count, len(got), killedAt.Sub(lostSince))
+	if killedAt.Sub(lostSince) > allowed {
+		t.Fatalf("%d of %d keystrokes lost, the first typed %s before the kill; at most %s may be", count-len(got), count, killedAt.Sub(lostSince), allowed)
+	}
+	if killedAt.Sub(saved) > allowed {
+		t.Errorf("the draft was last saved %s before the kill", killedAt.Sub(saved))
+	}
+}
+
+// onDisk reports whether the draft file holds s.
+func onDisk(path, s string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), s)
+}
+
+// contextLine is the first line of the draft's Context section.
+func contextLine(t *testing.T, draft string) string {
+	t.Helper()
+	human := model.HumanPart(draft)
 	i := strings.Index(human, "## Context\n")
 	if i < 0 {
 		t.Fatalf("the draft lost its Context section:\n%s", human)
 	}
 	got := human[i+len("## Context\n"):]
-	got = got[:strings.IndexByte(got+"\n", '\n')]
-	want := strings.Repeat(typed, 2)[:len(got)]
-	if got != want {
-		t.Fatalf("the restored text is not what was typed:\n got %q\nwant %q", got, want)
-	}
-	// At most the last second (plus the time to print and kill) may be missing.
-	lost := count - len(got)
-	allowed := int(time.Second/typingInterval) + 20
-	t.Logf("typed %d, restored %d, lost %d (allowed %d)", count, len(got), lost, allowed)
-	if lost > allowed {
-		t.Fatalf("%d of %d keystrokes lost; at most %d (one second) may be", lost, count, allowed)
-	}
-	if killedAt.Sub(saved) > 2*time.Second {
-		t.Errorf("the draft was last saved %s before the kill", killedAt.Sub(saved))
-	}
+	return got[:strings.IndexByte(got+"\n", '\n')]
 }
 
 func mustRotation(t *testing.T) model.Rotation {
@@ -136,4 +188,13 @@ func mustRotation(t *testing.T) model.Rotation {
 		t.Fatal(err)
 	}
 	return cfg.Rotation
+}
+
+func mustConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -14,11 +14,13 @@ import (
 	"github.com/oncall-sre/oncall/cmd/oncall/config"
 )
 
-// Exit codes.
+// Exit codes, shared by every subcommand (the README lists them).
 const (
 	exitOK       = 0
-	exitFailed   = 1 // a source failed (status), or the program could not run
-	exitBadInput = 2 // bad flags or config
+	exitFailed   = 1 // a source failed (status), a handoff waits in the outbox, or the program could not run
+	exitBadInput = 2 // bad flags, config or input file
+	exitExists   = 3 // handoff --publish: the shift already has a handoff (its URL is printed)
+	exitHeld     = 4 // handoff: GitLab refused the post for good (e.g. the token's scope); it is kept
 )
 
 // usageError is bad input on the command line or in the config: exit 2.
@@ -38,6 +40,19 @@ type globals struct {
 	now        string
 }
 
+// instantRange is how far from today an instant given on the command line may be: far
+// enough for any look back or demo, near enough that nothing overflows (a time.Duration
+// holds 292 years, and 9999-12-31 used to become 2319 silently).
+const instantRange = 100 * 365 * 24 * time.Hour
+
+// inRange refuses an instant more than instantRange away from ref.
+func inRange(flag, v string, t, ref time.Time) error {
+	if d := t.Sub(ref); d > instantRange || d < -instantRange {
+		return usageError{fmt.Errorf("%s %s is out of range: oncall takes instants within 100 years of %s", flag, v, ref.UTC().Format("2006-01-02"))}
+	}
+	return nil
+}
+
 // clock returns now, shifted to --now when given: the clock runs on from that instant.
 func (g *globals) clock() (func() time.Time, error) {
 	if g.now == "" {
@@ -46,6 +61,9 @@ func (g *globals) clock() (func() time.Time, error) {
 	t, err := time.Parse(time.RFC3339, g.now)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--now %q: want RFC 3339, e.g. 2026-11-23T15:30:00Z", g.now)}
+	}
+	if err := inRange("--now", g.now, t, time.Now()); err != nil {
+		return nil, err
 	}
 	offset := time.Until(t)
 	return func() time.Time { return time.Now().Add(offset) }, nil

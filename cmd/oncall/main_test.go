@@ -67,8 +67,10 @@ func TestStatusJSON(t *testing.T) {
 			Region string    `json:"region"`
 			End    time.Time `json:"end"`
 		} `json:"shift"`
-		Incidents []struct {
-			Severity int    `json:"Severity"`
+		SchemaVersion int `json:"schema_version"`
+		Incidents     []struct {
+			Severity string `json:"severity"`
+			Status   string `json:"status"`
 			Title    string `json:"title"`
 		} `json:"incidents"`
 		OnCall []struct {
@@ -77,9 +79,10 @@ func TestStatusJSON(t *testing.T) {
 				Name string `json:"name"`
 			} `json:"now"`
 		} `json:"oncall"`
-		Health map[string]struct {
-			LastError string `json:"last_error"`
-		} `json:"health"`
+		Sources []struct {
+			ID string `json:"id"`
+			OK bool   `json:"ok"`
+		} `json:"sources"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
@@ -87,12 +90,13 @@ func TestStatusJSON(t *testing.T) {
 	if doc.Shift.Region != "EMEA" || !doc.Shift.End.Equal(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC)) {
 		t.Errorf("shift %+v", doc.Shift)
 	}
-	if len(doc.Incidents) == 0 || doc.Incidents[0].Severity != 1 || len(doc.OnCall) != 2 || doc.OnCall[0].Now == nil {
+	if doc.SchemaVersion != 1 || len(doc.Incidents) == 0 || doc.Incidents[0].Severity != "S1" || doc.Incidents[0].Status == "" || len(doc.OnCall) != 2 || doc.OnCall[0].Now == nil {
 		t.Errorf("document: %+v", doc)
 	}
-	if len(doc.Health) != 5 {
-		t.Errorf("health of %d sources", len(doc.Health))
+	if len(doc.Sources) != 5 || !doc.Sources[0].OK {
+		t.Errorf("sources: %+v", doc.Sources)
 	}
+	assertSchema(t, []byte(out))
 }
 
 func TestStatusExitsOneWhenASourceFailsAndStillPrints(t *testing.T) {
@@ -200,12 +204,13 @@ func TestReportCommand(t *testing.T) {
 	var r struct {
 		Window struct{ From, To time.Time } `json:"window"`
 		Budget struct {
-			Allowed int64 `json:"allowed"`
+			Allowed float64 `json:"allowed_seconds"`
 		} `json:"budget"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Window.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || r.Budget.Allowed != int64(1209600*time.Millisecond) {
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.Window.From.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || r.Budget.Allowed != 1209.6 {
 		t.Fatalf("--json: exit %d %+v", code, r)
 	}
+	assertSchema(t, []byte(out))
 	if code, out, _ = oncall("report", "--shift", "--config", cfg, "--now", at); code != 0 || !strings.Contains(out, "2026-11-23 04:00 – 2026-11-23 14:30") {
 		t.Fatalf("--shift: %d\n%s", code, out)
 	}

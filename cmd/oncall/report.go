@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -45,9 +45,7 @@ or --shift for the shift in progress.`,
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(r)
+				return encodeJSON(stdout, newReportDoc(r))
 			}
 			_, err = io.WriteString(stdout, model.ReportMarkdown(r))
 			return err
@@ -83,11 +81,11 @@ func reportWindow(cfg *config.Config, now time.Time, since, from, to string, shi
 		if from == "" {
 			return w, usageError{fmt.Errorf("--to needs --from")}
 		}
-		if w.From, err = parseInstant("--from", from); err != nil {
+		if w.From, err = parseInstant("--from", from, now); err != nil {
 			return w, err
 		}
 		if to != "" {
-			if w.To, err = parseInstant("--to", to); err != nil {
+			if w.To, err = parseInstant("--to", to, now); err != nil {
 				return w, err
 			}
 		}
@@ -100,16 +98,22 @@ func reportWindow(cfg *config.Config, now time.Time, since, from, to string, shi
 		since = "7d"
 	}
 	d, err := config.ParseDuration(since)
-	if err != nil || d <= 0 {
+	switch {
+	case errors.Is(err, config.ErrOutOfRange) || err == nil && d > maxSince:
+		return model.Window{}, usageError{fmt.Errorf("--since %s is out of range: at most %dd (10 years)", since, maxSince/(24*time.Hour))}
+	case err != nil || d <= 0:
 		return model.Window{}, usageError{fmt.Errorf("--since %q: want a duration such as 7d, 24h or 90m", since)}
 	}
 	return model.Window{From: now.Add(-d), To: now}, nil
 }
 
-func parseInstant(flag, v string) (time.Time, error) {
+// maxSince is the longest --since: a report reads every incident of the window.
+const maxSince = 3660 * 24 * time.Hour
+
+func parseInstant(flag, v string, now time.Time) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
 		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC(), nil
+			return t.UTC(), inRange(flag, v, t, now)
 		}
 	}
 	return time.Time{}, usageError{fmt.Errorf("%s %q: want RFC 3339 (2026-11-23T16:00:00Z) or a date (2026-11-23)", flag, v)}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -51,32 +50,8 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-// statusJSON is the --json document: the snapshot plus the rotation's timing.
-type statusJSON struct {
-	Now     time.Time `json:"now"`
-	Shift   shiftJSON `json:"shift"`
-	Handoff struct {
-		At   time.Time `json:"at"`
-		From string    `json:"from"`
-		To   string    `json:"to"`
-	} `json:"next_handoff"`
-	model.Snapshot
-}
-
-type shiftJSON struct {
-	Region string    `json:"region"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-}
-
 func writeJSON(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Time) error {
-	sh := rot.ShiftAt(now)
-	ho := rot.NextHandoff(now)
-	doc := statusJSON{Now: now.UTC(), Shift: shiftJSON{sh.Region.Name, sh.Start, sh.End}, Snapshot: snap}
-	doc.Handoff.At, doc.Handoff.From, doc.Handoff.To = ho.At, ho.From.Name, ho.To.Name
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return encodeJSON(w, newStatusDoc(rot, snap, now))
 }
 
 func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Time) error {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/oncall-sre/oncall/cmd/oncall/config"
-	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/outbox"
@@ -91,34 +89,25 @@ func startSim(cfg *config.Config, addr string, seed uint64, now time.Time, fault
 	return srv, h, nil
 }
 
-// localState is the disk side of the handoff for the TUI: drafts from the store, posts
-// through the outbox.
-type localState struct {
-	*store.Store
-	ob *outbox.Outbox
-}
-
-func (l localState) Submit(p model.HandoffPost) error { return l.ob.Submit(p) }
-
-func (l localState) Flush(ctx context.Context, now time.Time) (model.OutboxReport, error) {
-	return l.ob.Flush(ctx, now)
-}
-
 // openState opens the state directory (a separate one for the demo, so that simulated
-// drafts never mix with real ones) and the outbox that publishes through h.
-func openState(h *hub.Hub, demo bool) (localState, error) {
+// drafts never mix with real ones) and the outbox that publishes through h. A cache
+// directory that cannot be written (read-only, full, no permission) turns the snapshot
+// cache off instead of stopping the dashboard: the returned state's Warnings say so
+// ("cache off: read-only file system (...)").
+func openState(h *hub.Hub, demo bool) (*outbox.Local, error) {
 	dir, cache := store.DefaultDir(), store.DefaultCacheDir()
 	if demo {
 		dir, cache = filepath.Join(dir, "demo"), filepath.Join(cache, "demo")
 	}
 	st, err := store.Open(dir)
 	if err != nil {
-		return localState{}, err
+		return nil, err
 	}
+	l := &outbox.Local{Store: st, Outbox: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}, FindPublished: h.ExistingHandoff}
 	if err := st.UseCacheDir(cache); err != nil {
-		return localState{}, err
+		l.Warnings = append(l.Warnings, err.Error())
 	}
-	return localState{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}, nil
+	return l, nil
 }
 
 // faultFlags reads repeated --fault SOURCE=KIND[:ARG] flags.

@@ -52,8 +52,15 @@ func (s *Source) ShiftIncidents(ctx context.Context, since time.Time) (out []mod
 // PublishHandoff creates the handoff issue exactly once. It first looks for an issue that
 // carries the post's marker (a previous attempt may have created it and lost the answer);
 // the create itself is never retried by the client.
+//
+// A post with a Target is added as a note to that issue instead, exactly once the same way
+// (see publishNote).
 func (s *Source) PublishHandoff(ctx context.Context, post model.HandoffPost) (h model.HandoffNote, err error) {
 	defer guard.Recover("gitlab", &err)
+	if post.Target != nil {
+		return s.publishNote(ctx, post)
+	}
+	// A failed search is an error: the post waits, rather than being created blind.
 	if found, ok, err := s.findPosted(ctx, post); err != nil || ok {
 		return found, err
 	}
@@ -67,9 +74,8 @@ func (s *Source) PublishHandoff(ctx context.Context, post model.HandoffPost) (h 
 			ids = append(ids, users[0].ID)
 		}
 	}
-	body := strings.TrimRight(post.Body, "\n") + "\n\n" + post.Marker() + "\n"
 	opt := &gl.CreateIssueOptions{
-		Title: gl.Ptr(post.Title), Description: gl.Ptr(body), Confidential: gl.Ptr(post.Confidential),
+		Title: gl.Ptr(post.Title), Description: gl.Ptr(withMarker(post)), Confidential: gl.Ptr(post.Confidential),
 		Labels: (*gl.LabelOptions)(&post.Labels), AssigneeIDs: &ids,
 	}
 	is, _, err := s.c.Issues.CreateIssue(post.Project, opt, gl.WithContext(ctx), gl.WithRequestRetry(noRetry))

@@ -14,69 +14,65 @@ import (
 // HandoffFacts gathers what the handoff of the shift in progress at now reports: incidents
 // touched in the shift (open or closed), open changes, ~oncall issues with the latest note of
 // those ready to hand off, who hands over to whom, and open pages. GitLab is required;
-// without PagerDuty the draft is made anyway and says what it lacks.
+// without PagerDuty the draft is made anyway and says what it lacks. Each part is tried
+// again after a temporary failure while the deadline allows (retry.go).
 func (h *Hub) HandoffFacts(ctx context.Context, now time.Time) (model.HandoffFacts, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*h.cfg.Timeout)
+	budget := 2 * h.cfg.Timeout
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	cur := h.cfg.Rotation.ShiftAt(now)
 	f := model.HandoffFacts{Shift: cur, Next: h.cfg.Rotation.NextShift(cur)}
 
 	var (
-		wg              sync.WaitGroup
-		mu              sync.Mutex
-		glErr           error
-		open, touched   []model.Incident
-		oncallIssues    []model.OncallIssue
-		onCall          []model.OnCall
-		pdErr, pagesErr error
-		pages           model.Pages
+		wg                 sync.WaitGroup
+		queueErr, shiftErr error
+		oncallErr          error
+		open, touched      []model.Incident
+		changes            []model.Change
+		oncallIssues       []model.OncallIssue
+		ready              map[model.IssueRef]model.Note
+		onCall             []model.OnCall
+		pdErr, pagesErr    error
+		pages              model.Pages
 	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if glErr == nil {
-			glErr = err
-		}
-	}
-	run := func(fn func()) {
+	run := func(errp *error, fn func(context.Context) error) {
 		wg.Add(1)
-		go func() { defer wg.Done(); fn() }()
+		go func() { defer wg.Done(); *errp = h.retry(ctx, budget, fn) }()
 	}
-	run(func() {
-		var err error
-		if open, f.Changes, err = h.gl.Queue(ctx); err != nil {
-			fail(err)
-		}
+	run(&queueErr, func(ctx context.Context) (err error) {
+		open, changes, err = h.gl.Queue(ctx)
+		return err
 	})
-	run(func() {
-		var err error
-		if touched, err = h.gl.ShiftIncidents(ctx, cur.Start); err != nil {
-			fail(err)
-		}
+	run(&shiftErr, func(ctx context.Context) (err error) {
+		touched, err = h.gl.ShiftIncidents(ctx, cur.Start)
+		return err
 	})
-	run(func() {
-		var err error
+	run(&oncallErr, func(ctx context.Context) (err error) {
 		if oncallIssues, err = h.gl.OncallIssues(ctx); err != nil {
-			fail(err)
-			return
+			return err
 		}
-		var ready []model.IssueRef
+		var refs []model.IssueRef
 		for _, o := range oncallIssues {
 			if o.ReadyToHandoff {
-				ready = append(ready, o.IssueRef)
+				refs = append(refs, o.IssueRef)
 			}
 		}
-		if f.ReadyNotes, err = h.gl.LatestNotes(ctx, ready); err != nil {
-			fail(err)
-		}
+		ready, err = h.gl.LatestNotes(ctx, refs)
+		return err
 	})
-	run(func() { onCall, pdErr = h.pd.OnCall(ctx, h.cfg.Rotation, now) })
-	run(func() { pages, pagesErr = h.pd.Pages(ctx) })
+	run(&pdErr, func(ctx context.Context) (err error) {
+		onCall, err = h.pd.OnCall(ctx, h.cfg.Rotation, now)
+		return err
+	})
+	run(&pagesErr, func(ctx context.Context) (err error) {
+		pages, err = h.pd.Pages(ctx)
+		return err
+	})
 	wg.Wait()
-	pdErr, pagesErr = h.redact(pdErr), h.redact(pagesErr)
-	if glErr != nil {
-		return f, h.redact(glErr)
+	if err := firstError(queueErr, shiftErr, oncallErr); err != nil {
+		return f, err
 	}
+	f.Changes, f.ReadyNotes = changes, ready
 	f.Incidents = mergeIncidents(open, touched)
 	f.Oncall = oncallIssues
 	if pdErr != nil {
@@ -95,6 +91,15 @@ func (h *Hub) HandoffFacts(ctx context.Context, now time.Time) (model.HandoffFac
 	}
 	f.Pages = pages.Open
 	return f, nil
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mergeIncidents joins the open incidents and those touched in the shift, once each.
@@ -128,6 +133,9 @@ func (h *Hub) withUsername(p *model.Person) *model.Person {
 }
 
 // NewHandoffPost prepares a publish of body for the shift of f, with a fresh unique ID.
+// When both engineers' GitLab usernames are known, the body gets a line that mentions them
+// ("@outgoing hands over to @incoming"): GitLab Free keeps only the first assignee, and
+// drops assignees who cannot see the issue, without an error, but a mention notifies.
 func (h *Hub) NewHandoffPost(f model.HandoffFacts, body string, now time.Time) model.HandoffPost {
 	var id [8]byte
 	_, _ = rand.Read(id[:])
@@ -135,6 +143,12 @@ func (h *Hub) NewHandoffPost(f model.HandoffFacts, body string, now time.Time) m
 	for _, p := range []*model.Person{f.Outgoing, f.Incoming} {
 		if p != nil && p.Username != "" && !contains(assignees, p.Username) {
 			assignees = append(assignees, p.Username)
+		}
+	}
+	if len(assignees) == 2 && f.Outgoing.Username == assignees[0] {
+		line := HandsOverLine(f.Outgoing.Username, f.Incoming.Username)
+		if !strings.Contains(body, line) {
+			body = strings.TrimRight(body, "\n") + "\n\n" + line + "\n"
 		}
 	}
 	return model.HandoffPost{
@@ -146,6 +160,22 @@ func (h *Hub) NewHandoffPost(f model.HandoffFacts, body string, now time.Time) m
 	}
 }
 
+// HandsOverLine is the line of a handoff body that mentions both engineers.
+func HandsOverLine(outgoing, incoming string) string {
+	return "@" + outgoing + " hands over to @" + incoming
+}
+
+// ExistingHandoff looks in GitLab for a handoff of post's shift: an issue of the handoff
+// project titled exactly like post and carrying the handoff label, created in the two
+// days before post was queued. Before publishing, a found one means: ask the engineer.
+func (h *Hub) ExistingHandoff(ctx context.Context, post model.HandoffPost) (found model.HandoffNote, ok bool, err error) {
+	err = h.retry(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
+		found, ok, err = h.gl.FindHandoff(ctx, post.Project, post.Title, h.cfg.GitLab.Labels.Handoff, post.Queued.Add(-48*time.Hour))
+		return err
+	})
+	return found, ok, err
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if strings.EqualFold(x, s) {
@@ -155,7 +185,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// PublishHandoff creates the handoff issue exactly once (see gitlab.PublishHandoff).
+// PublishHandoff creates the handoff issue, or adds the note to post.Target, exactly once
+// (see gitlab.PublishHandoff). It is not retried here: the outbox schedules retries.
 func (h *Hub) PublishHandoff(ctx context.Context, post model.HandoffPost) (issue model.HandoffNote, err error) {
 	err = h.call(ctx, h.cfg.Timeout, func(ctx context.Context) (err error) {
 		issue, err = h.gl.PublishHandoff(ctx, post)

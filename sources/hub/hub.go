@@ -170,7 +170,8 @@ func (h *Hub) redact(err error) error {
 }
 
 // Snapshot refreshes every source at once and returns the merged result; a failing
-// source leaves its part empty and its error in Health.
+// source leaves its part empty and its error in Health. Made for the one-shot commands,
+// it tries a source again after a temporary failure while its deadline allows (retry.go).
 func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 	var (
 		mu   sync.Mutex
@@ -184,7 +185,7 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			patch, err := h.Fetch(ctx, id, now)
+			patch, err := h.fetchRetrying(ctx, id, now)
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {

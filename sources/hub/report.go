@@ -9,7 +9,8 @@ import (
 )
 
 // Report reads what happened since the earlier of the window's start and the budget
-// window's, and computes the report of window at now.
+// window's, and computes the report of window at now. Temporary failures are tried again
+// within the deadline (retry.go).
 func (h *Hub) Report(ctx context.Context, window model.Window, now time.Time) (model.Report, error) {
 	policy := h.cfg.Budget
 	since := window.From
@@ -17,7 +18,7 @@ func (h *Hub) Report(ctx context.Context, window model.Window, now time.Time) (m
 		since = b
 	}
 	var d gitlab.ReportData
-	err := h.call(ctx, 3*h.cfg.Timeout, func(ctx context.Context) (err error) {
+	err := h.retry(ctx, 3*h.cfg.Timeout, func(ctx context.Context) (err error) {
 		d, err = h.gl.ReportData(ctx, since)
 		return err
 	})

@@ -1,7 +1,10 @@
 // Package store keeps oncall's local, durable state under $XDG_STATE_HOME/oncall: handoff
 // drafts (autosaved), the outbox of handoffs waiting to be published, and a journal of
-// published handoffs. Every write is atomic (temp file, fsync, rename), so a crash or a
-// kill -9 leaves either the old file or the new one, never half of one.
+// published handoffs; and the snapshot cache under $XDG_CACHE_HOME/oncall. Every write is
+// atomic (temp file, fsync, rename), so a crash or a kill -9 leaves either the old file or
+// the new one, never half of one, and a failed write (a full disk) leaves the old one.
+//
+// Nothing here reads the clock: times come from the caller's.
 package store
 
 import (
@@ -12,8 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -22,10 +23,11 @@ import (
 )
 
 // Store is a directory of state files. Its methods are safe for concurrent use by one
-// process: each write is a rename of a complete file.
+// process: each write is a rename of a complete file. Across processes, the outbox
+// package serialises the work on the outbox with a lock.
 type Store struct {
 	dir      string
-	snapshot string // the cached snapshot's file
+	snapshot string // the cached snapshot's file; "" when the cache is off
 }
 
 // DefaultDir is $XDG_STATE_HOME/oncall.
@@ -38,7 +40,7 @@ func DefaultDir() string {
 func Open(dir string) (*Store, error) {
 	for _, sub := range []string{"drafts", "outbox", "journal"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
-			return nil, fmt.Errorf("state directory: %w", err)
+			return nil, fmt.Errorf("state directory %s: %s: %w", dir, Reason(err), err)
 		}
 	}
 	return &Store{dir: dir, snapshot: filepath.Join(dir, "snapshot.json")}, nil
@@ -50,18 +52,44 @@ func DefaultCacheDir() string {
 	return filepath.Join(xdg.CacheHome, "oncall")
 }
 
-// UseCacheDir keeps the snapshot cache in dir instead of the state directory.
+// UseCacheDir keeps the snapshot cache in dir instead of the state directory. When dir
+// cannot be created or written (a read-only file system, no permission), the cache is off
+// and the error says why; the rest of the store works on. It is only a cache.
 func (s *Store) UseCacheDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("cache directory: %w", err)
+		s.snapshot = ""
+		return &CacheOffError{Dir: dir, Err: err}
 	}
+	// The directory may exist on a file system that has become read-only: try a write.
+	probe, err := os.CreateTemp(dir, ".probe*")
+	if err != nil {
+		s.snapshot = ""
+		return &CacheOffError{Dir: dir, Err: err}
+	}
+	probe.Close()
+	_ = os.Remove(probe.Name())
 	s.snapshot = filepath.Join(dir, "snapshot.json")
 	return nil
 }
 
+// CacheOffError says why the snapshot cache is off: "cache off: read-only file system".
+type CacheOffError struct {
+	Dir string
+	Err error
+}
+
+func (e *CacheOffError) Error() string { return "cache off: " + Reason(e.Err) + " (" + e.Dir + ")" }
+func (e *CacheOffError) Unwrap() error { return e.Err }
+
+// CacheOn reports whether snapshots are cached.
+func (s *Store) CacheOn() bool { return s.snapshot != "" }
+
 // SaveSnapshot caches what the dashboard shows, for the next start. It holds API data only:
-// tokens never enter a snapshot.
+// tokens never enter a snapshot. With the cache off it does nothing.
 func (s *Store) SaveSnapshot(snap model.Snapshot) error {
+	if s.snapshot == "" {
+		return nil
+	}
 	b, err := json.Marshal(snap)
 	if err != nil {
 		return err
@@ -69,9 +97,12 @@ func (s *Store) SaveSnapshot(snap model.Snapshot) error {
 	return writeAtomic(s.snapshot, b)
 }
 
-// LoadSnapshot reads the cached snapshot; ok is false when there is none. A damaged cache
-// is an error the caller may ignore: it is only a cache.
+// LoadSnapshot reads the cached snapshot; ok is false when there is none (or the cache is
+// off). A damaged cache is an error the caller may ignore: it is only a cache.
 func (s *Store) LoadSnapshot() (snap model.Snapshot, ok bool, err error) {
+	if s.snapshot == "" {
+		return snap, false, nil
+	}
 	b, err := os.ReadFile(s.snapshot)
 	if errors.Is(err, fs.ErrNotExist) {
 		return snap, false, nil
@@ -96,7 +127,8 @@ func (s *Store) draftPath(key string) string {
 	return filepath.Join(s.dir, "drafts", fileName(key)+".md")
 }
 
-// SaveDraft writes the draft of the handoff key atomically.
+// SaveDraft writes the draft of the handoff key atomically. When it fails (a full disk),
+// the previous draft is intact and the error is short: "not saved: no space left on device".
 func (s *Store) SaveDraft(key, text string) error {
 	return writeAtomic(s.draftPath(key), []byte(text))
 }
@@ -128,101 +160,4 @@ func (s *Store) DeleteDraft(key string) error {
 		return nil
 	}
 	return err
-}
-
-// Pending is a handoff in the outbox.
-type Pending struct {
-	Post        model.HandoffPost `json:"post"`
-	Attempts    int               `json:"attempts"`
-	LastError   string            `json:"last_error,omitempty"`
-	NextAttempt time.Time         `json:"next_attempt"`
-}
-
-func (s *Store) outboxPath(id string) string {
-	return filepath.Join(s.dir, "outbox", fileName(id)+".json")
-}
-
-// Enqueue puts a handoff in the outbox. It is on disk before anything is sent.
-func (s *Store) Enqueue(post model.HandoffPost) error {
-	return s.putPending(Pending{Post: post})
-}
-
-// UpdatePending records an attempt's outcome.
-func (s *Store) UpdatePending(p Pending) error { return s.putPending(p) }
-
-func (s *Store) putPending(p Pending) error {
-	b, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeAtomic(s.outboxPath(p.Post.ID), b)
-}
-
-// Outbox lists the handoffs waiting to be published, oldest first.
-func (s *Store) Outbox() ([]Pending, error) {
-	entries, err := os.ReadDir(filepath.Join(s.dir, "outbox"))
-	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
-	}
-	var out []Pending
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(s.dir, "outbox", e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("read outbox: %w", err)
-		}
-		var p Pending
-		if err := json.Unmarshal(b, &p); err != nil {
-			return nil, fmt.Errorf("outbox file %s is damaged: %w (move it away to continue)", e.Name(), err)
-		}
-		out = append(out, p)
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Post.Queued.Before(out[b].Post.Queued) })
-	return out, nil
-}
-
-// Published moves a handoff from the outbox to the journal, as Markdown the user can grep.
-func (s *Store) Published(p model.HandoffPost, issue model.HandoffNote) error {
-	header := fmt.Sprintf("<!-- published %s to %s -->\n", time.Now().UTC().Format(time.RFC3339), issue.WebURL)
-	if err := writeAtomic(filepath.Join(s.dir, "journal", fileName(p.Key)+"-"+fileName(p.ID)+".md"), []byte(header+p.Body)); err != nil {
-		return err
-	}
-	err := os.Remove(s.outboxPath(p.ID))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
-}
-
-// writeAtomic writes data to path so that path holds either its old content or all of data.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
-	}
-	// Make the rename itself durable.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

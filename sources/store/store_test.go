@@ -68,8 +68,17 @@ func TestOutboxOrderAndDamage(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.Dir(), "outbox", "x.json"), []byte("{truncated"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Outbox(); err == nil || !strings.Contains(err.Error(), "x.json is damaged") {
-		t.Fatalf("a damaged outbox file: %v", err)
+	// One damaged file must not block the others: it is listed apart.
+	p, damaged, err := s.Scan(nil)
+	if err != nil || len(p) != 3 || len(damaged) != 1 || damaged[0].Name != "x.json" || !strings.Contains(damaged[0].Reason, "not an outbox entry") {
+		t.Fatalf("a damaged outbox file: %v %+v %+v", err, p, damaged)
+	}
+	to, err := s.SetAside("x.json")
+	if err != nil || to != filepath.Join(s.Dir(), "outbox", "damaged", "x.json") {
+		t.Fatalf("set aside: %s %v", to, err)
+	}
+	if _, damaged, _ := s.Scan(nil); len(damaged) != 0 {
+		t.Errorf("still damaged: %+v", damaged)
 	}
 }
 

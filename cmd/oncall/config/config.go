@@ -3,6 +3,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +22,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // MinRefresh is the floor of the refresh interval: the dashboard must never hammer the APIs.
@@ -145,16 +146,20 @@ func DefaultPath() string {
 }
 
 // Load reads path. When path is "" the default path is used, and a missing default file
-// means the built-in defaults; a file named explicitly must exist.
+// means the built-in defaults; a file named explicitly must exist. Only a regular file of
+// at most MaxSize is read: a FIFO or a device is refused without being opened.
 func Load(path string) (*Config, error) {
 	explicit := path != "" || os.Getenv("ONCALL_CONFIG") != ""
 	if path == "" {
 		path = DefaultPath()
 	}
-	data, err := os.ReadFile(path)
+	data, err := store.ReadRegular(path, MaxSize)
+	var fe *store.FileError
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 		return Parse("", nil)
+	case errors.As(err, &fe):
+		return nil, &Error{Path: path, Msg: "cannot read the config: " + fe.Why}
 	case err != nil:
 		return nil, &Error{Path: path, Msg: fmt.Sprintf("cannot read the config: %v", unwrapPathError(err))}
 	}
@@ -184,32 +189,48 @@ func Parse(path string, data []byte) (c *Config, err error) {
 	}()
 	var doc *ast.File
 	if len(strings.TrimSpace(string(data))) > 0 {
+		// The YAML library is quadratic in the entries of one mapping, recursive in them, and
+		// expands aliases without a limit: refuse what it cannot read quickly (guard.go).
+		if err := guardSize(name, data); err != nil {
+			return nil, err
+		}
 		if doc, err = parser.ParseBytes(data, 0); err != nil {
 			return nil, yamlError(name, err)
 		}
-		// An explicit rotation replaces the default one instead of merging into it.
-		f.Rotation = nil
-		if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
-			return nil, yamlError(name, err)
+		if err := guardAliases(name, doc); err != nil {
+			return nil, err
 		}
-		if f.Rotation == nil && lineOf(doc, "rotation") == 0 {
-			f.Rotation = Defaults().Rotation
+		if err := decode(doc, &f); err != nil {
+			return nil, yamlError(name, err)
 		}
 	}
 	c, err = check(f)
 	var errs Errors
 	if errors.As(err, &errs) {
-		for _, e := range errs {
-			e.Path, e.Line = name, lineOf(doc, e.Key)
-		}
-		sort.SliceStable(errs, func(a, b int) bool { return errs[a].Line < errs[b].Line })
-		return nil, errs
+		return nil, placed(errs, name, doc)
 	}
 	if err != nil {
 		return nil, err
 	}
 	c.Path = path
 	return c, nil
+}
+
+// decode fills f from the parsed document (decoding the tree already parsed: parsing is
+// the slow part). A document of comments only leaves the defaults.
+func decode(doc *ast.File, f *File) error {
+	if len(doc.Docs) == 0 || doc.Docs[0].Body == nil {
+		return nil
+	}
+	// An explicit rotation replaces the default one instead of merging into it.
+	f.Rotation = nil
+	if err := yaml.NewDecoder(bytes.NewReader(nil), yaml.Strict()).DecodeFromNode(doc.Docs[0].Body, f); err != nil {
+		return err
+	}
+	if f.Rotation == nil && lineOf(doc, "rotation") == 0 {
+		f.Rotation = Defaults().Rotation
+	}
+	return nil
 }
 
 // yamlError turns a decoder error into file:line: message.
@@ -260,7 +281,13 @@ func check(f File) (*Config, error) {
 		}
 	}
 	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme, Handoff: f.Handoff, People: f.People}
-	for email, username := range f.People {
+	emails := make([]string, 0, len(f.People))
+	for email := range f.People {
+		emails = append(emails, email)
+	}
+	sort.Strings(emails) // the same problems reported first every time
+	for _, email := range emails {
+		username := f.People[email]
 		if !strings.Contains(email, "@") || strings.TrimSpace(username) == "" || strings.ContainsAny(username, " @") {
 			bad(&Error{Key: "people." + email, Msg: fmt.Sprintf("want a PagerDuty email mapped to a GitLab username (without @), got %q: %q", email, username)})
 		}
@@ -355,27 +382,6 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
-func duration(key, v string) (time.Duration, error) {
-	d, err := ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, &Error{Key: key, Msg: fmt.Sprintf("%q is not a duration; write e.g. 60s, 2m, 1m30s or 28d", v)}
-	}
-	return d, nil
-}
-
-// ParseDuration reads Go durations and whole days: "90s", "2h30m", "7d", "28d".
-func ParseDuration(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%q is not a number of days", v)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(v)
-}
-
 func budget(f BudgetFile) (model.BudgetPolicy, error) {
 	p := model.BudgetPolicy{Target: f.Target}
 	if f.Target <= 0 || f.Target >= 100 {
@@ -437,42 +443,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// Tokens reads both API tokens from the environment or the files the config names.
-func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
-	if gitlab, err = c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile); err != nil {
-		return "", "", err
-	}
-	if pagerduty, err = c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile); err != nil {
-		return "", "", err
-	}
-	return gitlab, pagerduty, nil
-}
-
-func (c *Config) token(section, env, file string) (string, error) {
-	where := c.Path
-	if where == "" {
-		where = DefaultPath() + " (absent: the defaults)"
-	}
-	if file != "" {
-		if st, err := os.Stat(file); err == nil && st.Mode().Perm()&0o077 != 0 {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s.token_file %s can be read by other users (mode %s); chmod 600 it", where, section, file, st.Mode().Perm()))
-		}
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", &Error{Path: where, Key: section + ".token_file", Msg: fmt.Sprintf("cannot read %s: %v", file, unwrapPathError(err))}
-		}
-		if t := strings.TrimSpace(string(b)); t != "" {
-			return t, nil
-		}
-		return "", &Error{Path: where, Key: section + ".token_file", Msg: file + " is empty"}
-	}
-	if env == "" {
-		return "", &Error{Path: where, Key: section + ".token_env", Msg: "is empty; name the environment variable that holds the token, or set token_file"}
-	}
-	if t := strings.TrimSpace(os.Getenv(env)); t != "" {
-		return t, nil
-	}
-	return "", &Error{Path: where, Key: section + ".token_env", Msg: fmt.Sprintf("the environment variable %s is empty or unset; export it with your %s token, or set %s.token_file", env, section, section)}
 }

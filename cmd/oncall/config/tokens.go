@@ -1,0 +1,62 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/oncall-sre/oncall/sources/store"
+)
+
+// MaxTokenFile is the largest token_file read: tokens are a few dozen bytes.
+const MaxTokenFile = 4 << 10
+
+// Tokens reads both API tokens from the environment or the files the config names.
+func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
+	if gitlab, err = c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile); err != nil {
+		return "", "", err
+	}
+	if pagerduty, err = c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile); err != nil {
+		return "", "", err
+	}
+	return gitlab, pagerduty, nil
+}
+
+func (c *Config) token(section, env, file string) (string, error) {
+	where := c.Path
+	if where == "" {
+		where = DefaultPath() + " (absent: the defaults)"
+	}
+	if file != "" {
+		return c.tokenFile(where, section, file)
+	}
+	if env == "" {
+		return "", &Error{Path: where, Key: section + ".token_env", Msg: "is empty; name the environment variable that holds the token, or set token_file"}
+	}
+	if t := strings.TrimSpace(os.Getenv(env)); t != "" {
+		return t, nil
+	}
+	return "", &Error{Path: where, Key: section + ".token_env", Msg: fmt.Sprintf("the environment variable %s is empty or unset; export it with your %s token, or set %s.token_file", env, section, section)}
+}
+
+// tokenFile reads a token from a regular file of at most MaxTokenFile (never a FIFO or a
+// device), and warns when other users can read it.
+func (c *Config) tokenFile(where, section, file string) (string, error) {
+	key := section + ".token_file"
+	b, err := store.ReadRegular(file, MaxTokenFile)
+	var fe *store.FileError
+	switch {
+	case errors.As(err, &fe):
+		return "", &Error{Path: where, Key: key, Msg: fe.Error()}
+	case err != nil:
+		return "", &Error{Path: where, Key: key, Msg: fmt.Sprintf("cannot read %s: %v", file, unwrapPathError(err))}
+	}
+	if st, err := os.Stat(file); err == nil && st.Mode().Perm()&0o077 != 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s %s can be read by other users (mode %s); chmod 600 it", where, key, file, st.Mode().Perm()))
+	}
+	if t := strings.TrimSpace(string(b)); t != "" {
+		return t, nil
+	}
+	return "", &Error{Path: where, Key: key, Msg: file + " is empty"}
+}
