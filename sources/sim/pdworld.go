@@ -208,15 +208,6 @@ func (s *Sim) personByEmail(email string) *person {
 	return nil
 }
 
-func (s *Sim) personByPDID(id string) *person {
-	for _, p := range s.users {
-		if p.pdID == id {
-			return p
-		}
-	}
-	return nil
-}
-
 // generatePagerDuty builds the account: policies, overrides, gaps and the pages.
 func (s *Sim) generatePagerDuty() {
 	o := s.opts.PagerDuty
