@@ -44,7 +44,9 @@ type Model struct {
 	editor    *editor // the handoff editor, once opened; it lives on when left
 
 	hasDraft bool                // an unpublished draft of the current shift is on disk
-	outbox   []model.WaitingPost // handoffs waiting to be published
+	outbox   []model.WaitingPost // handoffs waiting to be published, or held
+	// outboxWarnings: what the outbox said beside publishing (a damaged entry set aside)
+	outboxWarnings []string
 	flash    string              // a short message about the last action
 	flashAt  time.Time
 

@@ -40,6 +40,10 @@ type LocalState interface {
 	DraftPath(key string) string
 	Submit(post model.HandoffPost) error
 	Flush(ctx context.Context, now time.Time) (model.OutboxReport, error)
+	// Retry re-arms the posts held after a refusal (P) and tries everything now.
+	Retry(ctx context.Context, now time.Time) (model.OutboxReport, error)
+	// ExistingHandoff finds a published handoff of post's shift (the journal, then GitLab).
+	ExistingHandoff(ctx context.Context, post model.HandoffPost) (model.HandoffNote, bool, error)
 	SaveSnapshot(model.Snapshot) error
 	LoadSnapshot() (model.Snapshot, bool, error)
 }

@@ -77,6 +77,9 @@ func (d *dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openReports()
 	case key.Matches(msg, k.Handoff) && m.opts.Local != nil:
 		return m.openEditor()
+	case key.Matches(msg, k.RetryHeld) && m.held() != nil:
+		m.say("publishing the held handoff again…")
+		return m.retryHeldCmd()
 	case key.Matches(msg, k.NextPane):
 		d.focus = (d.focus + 1) % len(d.panes)
 	case key.Matches(msg, k.PrevPane):
@@ -171,15 +174,16 @@ func (d *dashboard) keys() keyHelp {
 	}
 	handoff := enabled(k.Handoff, d.m.opts.Local != nil)
 	back := enabled(withDesc(k.Back, "clear the filter"), p.filter != "")
+	retry := enabled(k.RetryHeld, d.m.held() != nil)
 	sections := []keySection{
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.JumpPane}},
 		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Filter, back}},
-		{"Act", []key.Binding{k.Open, k.Refresh, handoff, k.Reports, k.Help, k.Quit}},
+		{"Act", []key.Binding{k.Open, k.Refresh, handoff, retry, k.Reports, k.Help, k.Quit}},
 	}
 	if len(own) > 0 {
 		sections = append(sections, keySection{p.spec.title + " pane", own})
 	}
-	short := []key.Binding{withDesc(k.Help, "help"), shortQuit(k), withDesc(handoff, "handoff"), withDesc(k.Open, "open")}
+	short := []key.Binding{withDesc(retry, "publish again"), withDesc(k.Help, "help"), shortQuit(k), withDesc(handoff, "handoff"), withDesc(k.Open, "open")}
 	short = append(short, own...)
 	short = append(short, withDesc(k.Reports, "reports"), withDesc(k.Filter, "filter"), withDesc(k.NextPane, "pane"),
 		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "move")), withDesc(k.Refresh, "refresh"))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -83,6 +84,9 @@ func (m *Model) handleHandoff(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case outboxMsg:
 		return m.applyOutbox(msg), true
+	case existingHandoffMsg:
+		m.askAboutExisting(msg)
+		return nil, true
 	case flushTickMsg:
 		return m.flushCmd(), true
 	case ackMsg:
@@ -124,26 +128,86 @@ func (m *Model) publishDialog(e *editor) *dialog {
 		"",
 		"It goes through the outbox: if GitLab is down it waits on disk and is retried.",
 	}, choices: []choice{
-		{withDesc(m.keys.Yes, "publish"), e.publish},
+		{withDesc(m.keys.Yes, "publish"), func() tea.Cmd { return e.publish(nil, true) }},
 		{withDesc(m.keys.No, "back to the draft"), nil},
 	}}
 }
 
-// publish saves the draft, queues the handoff in the outbox (on disk), and tries to send
-// it, in one command: each step only after the one before.
-func (e *editor) publish() tea.Cmd {
+// existingHandoffMsg: the shift already has a handoff; the engineer decides.
+type existingHandoffMsg struct {
+	existing model.HandoffNote
+	post     model.HandoffPost
+}
+
+// publish saves the draft, looks for a handoff of this shift already published (unless
+// the engineer said to publish another), queues the handoff in the outbox (on disk) and
+// tries to send it, in one command: each step only after the one before. A post with a
+// target becomes a note on that issue.
+func (e *editor) publish(target *model.IssueRef, check bool) tea.Cmd {
 	m := e.m
 	post := m.opts.Backend.NewHandoffPost(e.factsOrPlaceholder(), e.ta.Value(), m.opts.Clock())
+	post.Target = target
 	l, ctx, now, k, text := m.opts.Local, m.opts.Context, m.opts.Clock(), e.key, e.ta.Value()
 	e.phase, e.dirty = phasePublishing, false
 	return func() tea.Msg {
 		if err := l.SaveDraft(k, text); err != nil {
 			return savedMsg{key: k, err: err}
 		}
+		if check {
+			existing, found, err := l.ExistingHandoff(ctx, post)
+			if err != nil {
+				// Not knowing is no reason to publish blind, nor to stay stuck: say so.
+				return outboxMsg{err: fmt.Errorf("could not look for a handoff of this shift already published (%w); try again, or publish another", err)}
+			}
+			if found {
+				return existingHandoffMsg{existing: existing, post: post}
+			}
+		}
 		if err := l.Submit(post); err != nil {
 			return outboxMsg{err: err}
 		}
 		rep, err := l.Flush(ctx, now)
+		return outboxMsg{report: rep, err: err}
+	}
+}
+
+// askAboutExisting: the shift already has a handoff. Publish another, add this one as a
+// note to it, or go back to the draft.
+func (m *Model) askAboutExisting(msg existingHandoffMsg) {
+	e := m.editor
+	if e == nil {
+		return
+	}
+	e.phase = phaseEditing
+	h := m.opts.Rotation.NextHandoff(m.now)
+	ex := msg.existing
+	m.push(&dialog{m: m, lines: []string{
+		m.st.Bold.Render(fmt.Sprintf("#%d already hands over %s → %s at %s.", ex.IID, h.From.Name, h.To.Name, h.At.UTC().Format("15:04"))),
+		"",
+		ex.Title,
+		ex.WebURL,
+	}, choices: []choice{
+		{m.keys.Another, func() tea.Cmd { return e.publish(nil, false) }},
+		{m.keys.AsNote, func() tea.Cmd { ref := ex.IssueRef; return e.publish(&ref, false) }},
+		{withDesc(m.keys.Back, "cancel"), nil},
+	}})
+}
+
+// held is the first handoff held after a refusal that retrying would not mend, if any.
+func (m *Model) held() *model.WaitingPost {
+	for i := range m.outbox {
+		if m.outbox[i].Held {
+			return &m.outbox[i]
+		}
+	}
+	return nil
+}
+
+// retryHeldCmd re-arms the held handoffs and tries the outbox now (P).
+func (m *Model) retryHeldCmd() tea.Cmd {
+	l, ctx, now := m.opts.Local, m.opts.Context, m.opts.Clock()
+	return func() tea.Msg {
+		rep, err := l.Retry(ctx, now)
 		return outboxMsg{report: rep, err: err}
 	}
 }
@@ -160,6 +224,10 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	m.outbox = msg.report.Waiting
+	m.outboxWarnings = msg.report.Warnings
+	if msg.report.Busy {
+		m.say("another oncall is publishing the outbox; it is left to that one")
+	}
 	for _, p := range msg.report.Published {
 		m.say("published " + p.Issue.WebURL)
 		m.snap.Handoffs = append([]model.HandoffNote{p.Issue}, m.snap.Handoffs...)
@@ -179,18 +247,21 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 			// Queued on disk: the outbox owns this version now; the banner follows it.
 			m.closeEditor()
 			m.say("GitLab did not take the handoff; it waits in the outbox and is retried")
+			if w.Held {
+				m.say("GitLab refused the handoff: " + w.Hint)
+			}
 		}
 	}
 	if e := m.editor; e != nil && e.phase == phasePublishing {
 		e.phase = phaseEditing
 	}
-	if len(m.outbox) > 0 {
-		next := m.outbox[0].NextAttempt
-		for _, w := range m.outbox {
-			if w.NextAttempt.Before(next) {
-				next = w.NextAttempt
-			}
+	var next time.Time
+	for _, w := range m.outbox {
+		if !w.Held && (next.IsZero() || w.NextAttempt.Before(next)) { // a held post waits for P
+			next = w.NextAttempt
 		}
+	}
+	if !next.IsZero() {
 		cmds = append(cmds, m.after(max(time.Second, next.Sub(m.opts.Clock())), flushTickMsg{}))
 	}
 	if len(msg.report.Published) > 0 {

@@ -17,6 +17,11 @@ import (
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/hub/hubtest"
+	"github.com/oncall-sre/oncall/sources/outbox"
+	"github.com/oncall-sre/oncall/sources/sim"
+	"github.com/oncall-sre/oncall/sources/sim/simtest"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // handoffNow is 40 minutes before the EMEA -> AMER handoff.
@@ -404,4 +409,92 @@ func TestKeysAnswerWhileSourcesHang(t *testing.T) {
 		_, ok := m.top().(*helpView)
 		return ok && strings.Contains(screen(m), "refreshing")
 	})
+}
+
+// publish types a line in the editor and publishes it through the question.
+func publish(t *testing.T, m *Model, text string) {
+	t.Helper()
+	openEditor(t, m)
+	typeText(t, m, text)
+	_, cmd := m.Update(ctrl('x'))
+	run(t, m, cmd)
+	_, cmd = m.Update(keyPress("y"))
+	run(t, m, cmd)
+}
+
+func TestARefusedHandoffIsHeldUntilP(t *testing.T) {
+	opts := sim.DefaultOptions(handoffNow)
+	opts.ReadOnlyTokens = []string{"glpat-test"} // hubtest's token: it can read, not write
+	srv, s := simtest.NewTestServer(t, opts, nil)
+	cfg := hubtest.Config(srv.URL, opts)
+	cfg.People = s.People()
+	readOnly, err := hub.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := outbox.NewLocal(st, readOnly.PublishHandoff, readOnly.ExistingHandoff)
+	m, ts := testModel(t, readOnly, local, handoffNow, 120, 40)
+	run(t, m, m.refreshAll())
+	publish(t, m, "handed over with a read-only token")
+	out := screen(m)
+	if m.held() == nil || !strings.Contains(out, "your handoff is held: the GitLab token can read but not write") || !strings.Contains(out, "press P") {
+		t.Fatalf("a refused publish is not held with the reason and what to do:\n%s", out)
+	}
+	if len(ts.take(flushTickMsg{})) != 0 {
+		t.Fatal("a held handoff is retried on a timer")
+	}
+	// The token is fixed; P publishes the kept handoff.
+	cfg.GitLab.Token = "glpat-fixed"
+	fixed, err := hub.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local.Outbox.Publish = fixed.PublishHandoff
+	press(t, m, "P")
+	if m.held() != nil || len(m.outbox) != 0 || !strings.Contains(screen(m), "published ") {
+		t.Fatalf("P did not publish the held handoff:\n%s", screen(m))
+	}
+}
+
+func TestPublishingTwiceForAShiftAsks(t *testing.T) {
+	m, _, world := handoffModel(t, nil)
+	publish(t, m, "first")
+	if m.editor != nil || len(m.outbox) != 0 {
+		t.Fatal("the first handoff was not published")
+	}
+	before := len(m.snap.Handoffs)
+	publish(t, m, "second thoughts")
+	out := screen(m)
+	if !strings.Contains(out, "already hands over EMEA → AMER at 16:00") || !strings.Contains(out, "a publish another") || !strings.Contains(out, "n add yours as a note to it") {
+		t.Fatalf("publishing a second handoff of the shift did not ask:\n%s", out)
+	}
+	existing := m.snap.Handoffs[0]
+	press(t, m, "n")
+	if len(m.snap.Handoffs) != before {
+		t.Fatal("adding a note created another issue")
+	}
+	notes := notesOf(t, world, existing.IssueRef)
+	if len(notes) == 0 || !strings.Contains(notes[0].Body, "second thoughts") {
+		t.Fatalf("the second handoff is not a note on #%d: %+v", existing.IID, notes)
+	}
+	// esc leaves the question with the draft intact.
+	publish(t, m, "third")
+	press(t, m, "esc")
+	if m.top() != m.editor || !strings.Contains(m.editor.ta.Value(), "third") {
+		t.Fatalf("cancel did not go back to the draft: top %T", m.top())
+	}
+}
+
+func TestLocalStateWarningsAreShown(t *testing.T) {
+	f := newFixture()
+	m, _ := testModel(t, f, nil, testNow, 160, 24)
+	m.opts.Warnings = []string{"cache off: read-only file system (/home/me/.cache/oncall)"}
+	run(t, m, m.refreshAll())
+	if out := screen(m); !strings.Contains(out, "⚠ cache off: read-only file system") {
+		t.Fatalf("the degraded cache is not said:\n%s", out)
+	}
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"net/http"
 	"reflect"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/outbox"
@@ -167,18 +165,7 @@ type simWorld struct {
 	sim   *sim.Sim
 	url   string
 	hub   *hub.Hub
-	local localState
-}
-
-// localState is the store with the outbox, as the command wires them.
-type localState struct {
-	*store.Store
-	ob *outbox.Outbox
-}
-
-func (l localState) Submit(p model.HandoffPost) error { return l.ob.Submit(p) }
-func (l localState) Flush(ctx context.Context, now time.Time) (model.OutboxReport, error) {
-	return l.ob.Flush(ctx, now)
+	local *outbox.Local
 }
 
 func newSimWorld(t *testing.T, now time.Time, mw func(http.Handler) http.Handler) *simWorld {
@@ -195,7 +182,7 @@ func newSimWorld(t *testing.T, now time.Time, mw func(http.Handler) http.Handler
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &simWorld{sim: s, url: srv.URL, hub: h, local: localState{Store: st, ob: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}}}
+	return &simWorld{sim: s, url: srv.URL, hub: h, local: outbox.NewLocal(st, h.PublishHandoff, h.ExistingHandoff)}
 }
 
 // loaded is the dashboard over the simulator, every source answered once.

@@ -191,6 +191,9 @@ func (m *Model) pagesTexts() []string {
 // outbox, the last hour of a shift with none published, or a draft waiting to be finished.
 func (m *Model) banner() string {
 	st := m.st
+	if h := m.held(); h != nil {
+		return st.Banner.Render(fit(" ⏸ your handoff is held: "+orDash(h.Hint)+"; press P once that is fixed ", m.width))
+	}
 	if len(m.outbox) > 0 {
 		w := m.outbox[0]
 		what := "a handoff is"

@@ -64,7 +64,8 @@ func (m *Model) healthLine() string {
 // warnings are what is wrong although every source answers: a configured label that does
 // not exist, a gap in the rotation.
 func (m *Model) warnings() []string {
-	out := append([]string(nil), m.labelWarnings...)
+	out := append(append([]string(nil), m.opts.Warnings...), m.labelWarnings...)
+	out = append(out, m.outboxWarnings...)
 	for _, id := range m.opts.Backend.Sources() {
 		out = append(out, m.snap.Notices[id]...) // e.g. more than 10,000 issues: the newest shown
 	}

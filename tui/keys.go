@@ -22,6 +22,8 @@ type keys struct {
 	Up, Down, Top, Bottom, PageUp, PageDown  key.Binding
 	Open, Refresh, Filter, Handoff, Reports  key.Binding
 	Acknowledge, Resolve                     key.Binding // the Handoffs and Pages panes' own
+	RetryHeld                                key.Binding
+	Another, AsNote                          key.Binding
 	FilterKeep, FilterClear                  key.Binding
 	EdSave, EdRegenerate, EdPreview          key.Binding
 	EdExternal, EdPublish, EdLeave           key.Binding
@@ -63,6 +65,9 @@ func newKeysWith(overrides map[string][]string) (keys, error) {
 		{&k.Reports, "reports", []string{"R"}, "", "reports and error budget"},
 		{&k.Acknowledge, "acknowledge", []string{"a"}, "", "acknowledge the handoff"},
 		{&k.Resolve, "resolve", []string{"x"}, "", "resolve the page"},
+		{&k.RetryHeld, "retry_held", []string{"P"}, "", "publish the held handoff again"},
+		{&k.Another, "publish_another", []string{"a"}, "", "publish another"},
+		{&k.AsNote, "publish_as_note", []string{"n"}, "", "add yours as a note to it"},
 		{&k.FilterKeep, "filter_keep", []string{"enter"}, "", "keep the filter"},
 		{&k.FilterClear, "filter_clear", []string{"esc"}, "", "clear the filter"},
 		{&k.EdSave, "editor_save", []string{"ctrl+s"}, "", "save now (autosaved anyway)"},

@@ -20,6 +20,9 @@ type Options struct {
 	Theme    string           // auto, dark, light or mono
 	Label    string           // shown beside the name, e.g. "simulator"
 	Keys     map[string][]string
+	// Warnings are said once at start and kept in the health line, e.g. "cache off:
+	// read-only file system".
+	Warnings []string
 
 	// Context is the program's: cancelling it abandons every request in flight.
 	Context context.Context

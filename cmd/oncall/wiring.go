@@ -103,7 +103,7 @@ func openState(h *hub.Hub, demo bool) (*outbox.Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &outbox.Local{Store: st, Outbox: &outbox.Outbox{Store: st, Publish: h.PublishHandoff}, FindPublished: h.ExistingHandoff}
+	l := outbox.NewLocal(st, h.PublishHandoff, h.ExistingHandoff)
 	if err := st.UseCacheDir(cache); err != nil {
 		l.Warnings = append(l.Warnings, err.Error())
 	}

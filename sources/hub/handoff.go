@@ -146,7 +146,7 @@ func (h *Hub) NewHandoffPost(f model.HandoffFacts, body string, now time.Time) m
 		}
 	}
 	if len(assignees) == 2 && f.Outgoing.Username == assignees[0] {
-		line := HandsOverLine(f.Outgoing.Username, f.Incoming.Username)
+		line := model.HandoverLine(f.Outgoing.Username, f.Incoming.Username)
 		if !strings.Contains(body, line) {
 			body = strings.TrimRight(body, "\n") + "\n\n" + line + "\n"
 		}
@@ -158,11 +158,6 @@ func (h *Hub) NewHandoffPost(f model.HandoffFacts, body string, now time.Time) m
 		Labels: []string{h.cfg.GitLab.Labels.Handoff}, Assignees: assignees,
 		Confidential: h.cfg.Confidential, Queued: now,
 	}
-}
-
-// HandsOverLine is the line of a handoff body that mentions both engineers.
-func HandsOverLine(outgoing, incoming string) string {
-	return "@" + outgoing + " hands over to @" + incoming
 }
 
 // ExistingHandoff looks in GitLab for a handoff of post's shift: an issue of the handoff

@@ -10,7 +10,7 @@ import (
 
 // Local is the disk side of the handoff, as the dashboard and the commands use it: drafts
 // and the snapshot cache from the store, posts through the outbox. It satisfies the TUI's
-// Drafts interface.
+// LocalState interface.
 type Local struct {
 	Store  *store.Store
 	Outbox *Outbox
@@ -20,6 +20,12 @@ type Local struct {
 	// Warnings say what works in a degraded way, to show at start ("cache off: read-only
 	// file system (/home/me/.cache/oncall)").
 	Warnings []string
+}
+
+// NewLocal wires the store to an outbox that publishes through publish and looks for
+// handoffs already published with find (either may be a hub's method).
+func NewLocal(st *store.Store, publish PublishFunc, find func(context.Context, model.HandoffPost) (model.HandoffNote, bool, error)) *Local {
+	return &Local{Store: st, Outbox: &Outbox{Store: st, Publish: publish}, FindPublished: find}
 }
 
 // SaveDraft writes the draft of the shift key; see store.Store.SaveDraft.
