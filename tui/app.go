@@ -47,8 +47,8 @@ type Model struct {
 	outbox   []model.WaitingPost // handoffs waiting to be published, or held
 	// outboxWarnings: what the outbox said beside publishing (a damaged entry set aside)
 	outboxWarnings []string
-	flash    string              // a short message about the last action
-	flashAt  time.Time
+	flash          string // a short message about the last action
+	flashAt        time.Time
 
 	report reportState
 	// labelWarnings name configured labels that do not exist in their project
