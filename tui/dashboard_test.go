@@ -532,3 +532,29 @@ func TestRetryTextPromisesOnlyWhatRDoes(t *testing.T) {
 		t.Fatalf("the Changes pane shows the incident list's error:\n%s", out)
 	}
 }
+
+func TestKeysCanBeRebound(t *testing.T) {
+	if err := ValidateKeys(map[string][]string{"quitt": {"Q"}}); err == nil || !strings.Contains(err.Error(), "unknown key binding quitt") {
+		t.Fatalf("a misspelt binding name: %v", err)
+	}
+	f := newFixture()
+	ts := &timers{}
+	m := New(Options{Backend: f, Rotation: sim.DefaultOptions(testNow).Rotation, Clock: func() time.Time { return testNow },
+		Theme: "dark", After: ts.after, Context: t.Context(), Keys: map[string][]string{"quit": {"Q"}, "next_pane": {"n"}}})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if quits(press(t, m, "q")) {
+		t.Fatal("q still quits after quit was rebound to Q")
+	}
+	press(t, m, "n")
+	if m.dash.focus != 1 {
+		t.Fatal("n does not move to the next pane")
+	}
+	press(t, m, "?")
+	if out := screen(m); !strings.Contains(out, "Q  ") || !strings.Contains(out, "n          next pane") {
+		t.Fatalf("help does not show the bindings in force:\n%s", out)
+	}
+	press(t, m, "esc")
+	if !quits(press(t, m, "Q")) {
+		t.Fatal("Q does not quit")
+	}
+}

@@ -41,17 +41,69 @@ type keySpec struct {
 	desc  string
 }
 
+// ValidateKeys checks a config's key overrides: every name must be a binding's (see
+// KeyNames), every key non-empty. The command calls it before it starts the dashboard.
+func ValidateKeys(overrides map[string][]string) error {
+	for name, ks := range overrides {
+		for _, k := range ks {
+			if k == "" {
+				return fmt.Errorf("key binding %s: an empty key", name)
+			}
+		}
+	}
+	_, err := newKeysWith(overrides)
+	return err
+}
+
+// KeyNames lists the bindings a config can rebind, sorted.
+func KeyNames() []string {
+	var names []string
+	for _, s := range keySpecs(&keys{}) {
+		names = append(names, s.name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // newKeysWith builds the bindings, with overrides (name -> keys) replacing defaults. An
 // unknown name is an error, so a typo in a config does not silently do nothing.
 func newKeysWith(overrides map[string][]string) (keys, error) {
 	var k keys
-	specs := []keySpec{
+	specs := keySpecs(&k)
+	known := map[string]bool{}
+	for _, s := range specs {
+		known[s.name] = true
+		ks := s.keys
+		helpKey := s.help
+		if o, ok := overrides[s.name]; ok && len(o) > 0 {
+			ks, helpKey = o, ""
+		}
+		if helpKey == "" {
+			helpKey = strings.Join(ks, "/")
+		}
+		*s.field = key.NewBinding(key.WithKeys(ks...), key.WithHelp(helpKey, s.desc))
+	}
+	var unknown []string
+	for name := range overrides {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return k, fmt.Errorf("unknown key binding %s; the names are %s", strings.Join(unknown, ", "), strings.Join(KeyNames(), ", "))
+	}
+	return k, nil
+}
+
+// keySpecs are the defaults of the bindings of k.
+func keySpecs(k *keys) []keySpec {
+	return []keySpec{
 		{&k.Quit, "quit", []string{"q", "ctrl+c"}, "", "quit"},
 		{&k.Help, "help", []string{"?"}, "", "help: every binding in force"},
 		{&k.Back, "back", []string{"esc"}, "", "back"},
 		{&k.NextPane, "next_pane", []string{"tab"}, "", "next pane"},
 		{&k.PrevPane, "prev_pane", []string{"shift+tab"}, "", "previous pane"},
-		{&k.JumpPane, "jump_pane", nil, "", "jump to pane"}, // keys from the pane registry
 		{&k.Up, "up", []string{"k", "up"}, "k/↑", "up"},
 		{&k.Down, "down", []string{"j", "down"}, "j/↓", "down"},
 		{&k.Top, "top", []string{"g", "home"}, "", "first"},
@@ -84,30 +136,6 @@ func newKeysWith(overrides map[string][]string) (keys, error) {
 		{&k.HelpPageUp, "help_page_up", []string{"pgup", "ctrl+u"}, "", "page up"},
 		{&k.HelpPageDn, "help_page_down", []string{"pgdown", "ctrl+d", "space"}, "pgdn/space", "page down"},
 	}
-	known := map[string]bool{}
-	for _, s := range specs {
-		known[s.name] = true
-		ks := s.keys
-		helpKey := s.help
-		if o, ok := overrides[s.name]; ok && len(o) > 0 {
-			ks, helpKey = o, ""
-		}
-		if helpKey == "" {
-			helpKey = strings.Join(ks, "/")
-		}
-		*s.field = key.NewBinding(key.WithKeys(ks...), key.WithHelp(helpKey, s.desc))
-	}
-	var unknown []string
-	for name := range overrides {
-		if !known[name] {
-			unknown = append(unknown, name)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return k, fmt.Errorf("unknown key binding %s", strings.Join(unknown, ", "))
-	}
-	return k, nil
 }
 
 // keySection is a titled group of bindings on the help screen.

@@ -19,7 +19,12 @@ type Options struct {
 	Zone     *time.Location   // the engineer's zone, for the header's second clock
 	Theme    string           // auto, dark, light or mono
 	Label    string           // shown beside the name, e.g. "simulator"
-	Keys     map[string][]string
+	// Keys rebinds keys by name (see ValidateKeys); nil: the defaults.
+	Keys map[string][]string
+	// Mouse turns on clicks (focus a pane, select a row) and the wheel (scroll).
+	Mouse bool
+	// Notify says how a new S1/S2 incident or a new triggered page is announced.
+	Notify Notify
 	// Warnings are said once at start and kept in the health line, e.g. "cache off:
 	// read-only file system".
 	Warnings []string
@@ -36,6 +41,14 @@ type Options struct {
 	AutosaveDelay  time.Duration // default 800ms: the draft on disk is never further behind
 	CacheDelay     time.Duration // default 2s: the answers of one refresh make one cache write
 	FirstRetry     time.Duration // default 5s: the wait after a first failure, then doubling
+}
+
+// Notify is how the dashboard calls for attention.
+type Notify struct {
+	Bell bool // ring the terminal's bell (on by default in the config)
+	// Desktop raises a desktop notification through the terminal: "osc9" (iTerm2, WezTerm,
+	// kitty, Ghostty), "osc777" (foot, urxvt, Ghostty, WezTerm), or "" for none.
+	Desktop string
 }
 
 // defaultAutosaveDelay bounds how far the file on disk lags behind the editor: the first
