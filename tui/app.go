@@ -51,6 +51,8 @@ type Model struct {
 	flashAt        time.Time
 
 	report reportState
+	// quick views over every pane: only what is mine (m), no mitigated incidents (M)
+	mineOnly, hideMitigated bool
 	// labelWarnings name configured labels that do not exist in their project
 	labelWarnings []string
 	pages         pagesState
@@ -110,6 +112,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.clockTick()
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case openedMsg:
+		if msg.err != nil {
+			m.say("could not open the browser (" + msg.err.Error() + "): " + msg.url)
+		}
+		return m, nil
 	case ShutdownMsg:
 		return m, m.shutdown()
 	}

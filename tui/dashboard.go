@@ -77,6 +77,25 @@ func (d *dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openReports()
 	case key.Matches(msg, k.Handoff) && m.opts.Local != nil:
 		return m.openEditor()
+	case key.Matches(msg, k.Sort):
+		p.sort = (p.sort + 1) % sortModes
+		m.say(p.spec.title + " by " + p.sort.name(p.spec))
+		p.follow(m)
+	case key.Matches(msg, k.Mine):
+		m.mineOnly = !m.mineOnly
+		d.follow()
+	case key.Matches(msg, k.HideMitigated):
+		m.hideMitigated = !m.hideMitigated
+		d.follow()
+	case key.Matches(msg, k.OpenURL, k.Copy):
+		r, ok := p.selectedRow(m)
+		switch {
+		case !ok:
+		case key.Matches(msg, k.OpenURL):
+			return m.openURL(r.url)
+		default:
+			return m.copyURL(r.url)
+		}
 	case key.Matches(msg, k.RetryHeld) && m.held() != nil:
 		m.say("publishing the held handoff again…")
 		return m.retryHeldCmd()
@@ -177,8 +196,9 @@ func (d *dashboard) keys() keyHelp {
 	retry := enabled(k.RetryHeld, d.m.held() != nil)
 	sections := []keySection{
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.JumpPane}},
-		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Filter, back}},
-		{"Act", []key.Binding{k.Open, k.Refresh, handoff, retry, k.Reports, k.Help, k.Quit}},
+		{"Move", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}},
+		{"Views", []key.Binding{k.Filter, back, k.Sort, k.Mine, k.HideMitigated}},
+		{"Act", []key.Binding{k.Open, k.OpenURL, k.Copy, k.Refresh, handoff, retry, k.Reports, k.Help, k.Quit}},
 	}
 	if len(own) > 0 {
 		sections = append(sections, keySection{p.spec.title + " pane", own})
@@ -345,8 +365,8 @@ func (d *dashboard) paneView(k, width, height int) []string {
 		titleStyle, rule = st.TitleActive, "━"
 	}
 	summary := p.summary
-	if p.filter != "" {
-		summary = fmt.Sprintf("/%s: %d of %d · %s", p.filter, len(rows), len(p.all), summary)
+	if views := p.shownSummary(); views != "" {
+		summary = views + " · " + summary
 	}
 	if health.LastSuccess.IsZero() {
 		summary = "" // no count until the source has answered once
@@ -382,6 +402,8 @@ func (d *dashboard) paneView(k, width, height int) []string {
 		lines = append(lines, st.Muted.Render(fit("  no data yet; "+m.retryText(p.spec.source), width)))
 	case len(rows) == 0 && p.filter != "":
 		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("  no match for /%s (%d hidden)", p.filter, len(p.all)), width)))
+	case len(rows) == 0 && len(p.all) > 0:
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("  nothing to show: %s", p.shownSummary()), width)))
 	case len(rows) == 0 && !health.LastSuccess.IsZero():
 		lines = append(lines, st.Muted.Render(fit("  "+p.spec.empty, width)))
 	default:

@@ -106,6 +106,10 @@ func (d *detailView) update(msg tea.Msg) tea.Cmd {
 		d.m.pop()
 	case key.Matches(km, k.Refresh):
 		return d.load()
+	case key.Matches(km, k.OpenURL):
+		return d.m.openURL(d.row.url)
+	case key.Matches(km, k.Copy):
+		return d.m.copyURL(d.row.url)
 	case key.Matches(km, k.Top):
 		d.vp.GotoTop()
 	case key.Matches(km, k.Bottom):
@@ -136,7 +140,7 @@ func (d *detailView) keys() keyHelp {
 	}
 	reload := withDesc(k.Refresh, "reload")
 	sections := []keySection{
-		{"Detail", []key.Binding{k.Back, reload, k.Help, k.Quit}},
+		{"Detail", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
 		{"Scroll", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.ScrollPage}},
 	}
 	if len(own) > 0 {

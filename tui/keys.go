@@ -23,6 +23,7 @@ type keys struct {
 	Open, Refresh, Filter, Handoff, Reports  key.Binding
 	Acknowledge, Resolve                     key.Binding // the Handoffs and Pages panes' own
 	RetryHeld                                key.Binding
+	Sort, Mine, HideMitigated, OpenURL, Copy key.Binding
 	Another, AsNote                          key.Binding
 	FilterKeep, FilterClear                  key.Binding
 	EdSave, EdRegenerate, EdPreview          key.Binding
@@ -118,6 +119,11 @@ func keySpecs(k *keys) []keySpec {
 		{&k.Acknowledge, "acknowledge", []string{"a"}, "", "acknowledge the handoff"},
 		{&k.Resolve, "resolve", []string{"x"}, "", "resolve the page"},
 		{&k.RetryHeld, "retry_held", []string{"P"}, "", "publish the held handoff again"},
+		{&k.Sort, "sort", []string{"s"}, "", "sort the pane: its own order, age, updated"},
+		{&k.Mine, "mine", []string{"m"}, "", "only what is mine (every pane)"},
+		{&k.HideMitigated, "hide_mitigated", []string{"M"}, "", "hide mitigated incidents"},
+		{&k.OpenURL, "open_browser", []string{"o"}, "", "open in the browser"},
+		{&k.Copy, "copy_url", []string{"y"}, "", "copy the address (OSC 52)"},
 		{&k.Another, "publish_another", []string{"a"}, "", "publish another"},
 		{&k.AsNote, "publish_as_note", []string{"n"}, "", "add yours as a note to it"},
 		{&k.FilterKeep, "filter_keep", []string{"enter"}, "", "keep the filter"},

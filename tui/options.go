@@ -23,6 +23,8 @@ type Options struct {
 	Keys map[string][]string
 	// Mouse turns on clicks (focus a pane, select a row) and the wheel (scroll).
 	Mouse bool
+	// Opener opens a URL (o); nil: $BROWSER or the platform's opener.
+	Opener func() string
 	// Notify says how a new S1/S2 incident or a new triggered page is announced.
 	Notify Notify
 	// Warnings are said once at start and kept in the health line, e.g. "cache off:

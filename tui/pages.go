@@ -158,16 +158,17 @@ func pageRows(m *Model) ([]row, string) {
 		if p.EscalationLevel > 0 {
 			level = fmt.Sprintf("L%d", p.EscalationLevel)
 		}
-		rows = append(rows, row{id: "page:" + p.ID, page: p.ID, title: p.Title, url: p.URL, cells: []cell{
-			txt(mark, st.Accent),
-			txt(status, statusStyle),
-			txt(orDash(p.Urgency), urgency),
-			txt(p.Title, titleStyle),
-			txt(orDash(p.Service), st.Muted),
-			txt(model.Ago(now, p.CreatedAt), st.Muted),
-			txt(orDash(strings.Join(who, ", ")), st.Muted),
-			txt(level, st.Muted),
-		}})
+		rows = append(rows, row{id: "page:" + p.ID, page: p.ID, title: p.Title, url: p.URL, created: p.CreatedAt, updated: p.CreatedAt,
+			mine: mark != "", cells: []cell{
+				txt(mark, st.Accent),
+				txt(status, statusStyle),
+				txt(orDash(p.Urgency), urgency),
+				txt(p.Title, titleStyle),
+				txt(orDash(p.Service), st.Muted),
+				txt(model.Ago(now, p.CreatedAt), st.Muted),
+				txt(orDash(strings.Join(who, ", ")), st.Muted),
+				txt(level, st.Muted),
+			}})
 	}
 	var extra []string
 	if n := m.snap.Pages.Triggered; n > 0 {

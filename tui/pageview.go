@@ -85,6 +85,10 @@ func (v *pageView) update(msg tea.Msg) tea.Cmd {
 		v.m.pop()
 	case key.Matches(km, k.Refresh):
 		return v.load()
+	case key.Matches(km, k.OpenURL):
+		return v.m.openURL(v.row.url)
+	case key.Matches(km, k.Copy):
+		return v.m.copyURL(v.row.url)
 	case key.Matches(km, k.Up):
 		v.vp.ScrollUp(1)
 	case key.Matches(km, k.Down):
@@ -113,7 +117,7 @@ func (v *pageView) keys() keyHelp {
 	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k)}, own...)
 	short = append(short, reload)
 	return keyHelp{short: short, sections: []keySection{
-		{"Page", []key.Binding{k.Back, reload, k.Help, k.Quit}},
+		{"Page", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
 		{"Scroll", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.ScrollPage}},
 		{v.spec.title, own},
 	}}

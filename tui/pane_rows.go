@@ -23,7 +23,7 @@ var incidentColumns = []column{
 }
 
 func incidentRows(m *Model) ([]row, string) {
-	st, now := m.st, m.now
+	st, now, me := m.st, m.now, m.me()
 	in := m.snap.Incidents
 	rows := make([]row, 0, len(in))
 	bySev := map[model.Severity]int{}
@@ -60,6 +60,7 @@ func incidentRows(m *Model) ([]row, string) {
 			txt(model.Ago(now, i.CreatedAt), st.Muted),
 			lead(st, i),
 		))
+		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = assignedTo(i.Issue, me), i.Status == model.StatusMitigated
 	}
 	sum := []string{model.OpenCounts(in)}
 	for s := model.Severity(1); s <= 4; s++ {
@@ -79,7 +80,7 @@ var changeColumns = []column{
 }
 
 func changeRows(m *Model) ([]row, string) {
-	st, now := m.st, m.now
+	st, now, me := m.st, m.now, m.me()
 	in := m.snap.Changes
 	rows := make([]row, 0, len(in))
 	inProgress := 0
@@ -103,6 +104,7 @@ func changeRows(m *Model) ([]row, string) {
 			txt(c.Title, st.Text),
 			txt(orDash(c.Owner()), st.Muted),
 		))
+		rows[len(rows)-1].mine = assignedTo(c.Issue, me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
 	}
 	var sum []string
 	if inProgress > 0 {
@@ -119,7 +121,7 @@ var oncallColumns = []column{
 }
 
 func oncallRows(m *Model) ([]row, string) {
-	st, now := m.st, m.now
+	st, now, me := m.st, m.now, m.me()
 	in := m.snap.OncallIssues
 	rows := make([]row, 0, len(in))
 	ready := 0
@@ -135,6 +137,7 @@ func oncallRows(m *Model) ([]row, string) {
 			txt(model.Ago(now, o.CreatedAt), st.Muted),
 			txt(orDash(o.Assignee()), st.Muted),
 		))
+		rows[len(rows)-1].mine = assignedTo(o.Issue, me)
 	}
 	var sum []string
 	if ready > 0 {
@@ -181,6 +184,7 @@ func handoffRows(m *Model) ([]row, string) {
 			txt(orDash(h.Author.Display()), st.Muted),
 			txt(read, readStyle),
 		))
+		rows[len(rows)-1].mine = h.AddressedTo(me) || strings.EqualFold(h.Author.Username, me)
 	}
 	var extra []string
 	if unread > 0 {

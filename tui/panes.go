@@ -75,24 +75,28 @@ type pane struct {
 	selected string // the selected row's id
 	filter   string
 
+	sort sortMode
+
 	built    int   // the data version the rows were built from; 0: never
 	all      []row // every row
 	wide     []int // each column's widest value, for the columns that shrink to fit
 	summary  string
-	shown    []row // the rows the filter lets through
-	shownFor string
+	shown    []row   // the rows the views let through, in the view's order
+	shownFor viewKey // the views shown was made for
 }
 
-// rows returns the rows the filter lets through, building them only when the snapshot,
-// the theme or the minute changed since.
+// rows returns the rows the views let through, building them only when the snapshot, the
+// theme or the minute changed since, and ordering and filtering them only when the data or
+// a view changed.
 func (p *pane) rows(m *Model) []row {
+	want := viewKey{filter: p.filter, sort: p.sort, mine: m.mineOnly, hideMitigated: m.hideMitigated}
 	if p.built != m.version {
 		p.all, p.summary = p.spec.build(m)
 		p.wide = widest(p.spec.columns, p.all)
-		p.built, p.shownFor, p.shown = m.version, "", nil
+		p.built, p.shown = m.version, nil
 	}
-	if p.shown == nil || p.shownFor != p.filter {
-		p.shown, p.shownFor = filterRows(p.all, p.filter), p.filter
+	if p.shown == nil || p.shownFor != want {
+		p.shown, p.shownFor = want.apply(p.all), want
 	}
 	return p.shown
 }

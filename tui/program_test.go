@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"bytes"
 	"io"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +31,30 @@ type probeMsg struct {
 
 func startLive(t *testing.T, m *Model, w, h int) *live {
 	t.Helper()
+	return startLiveTo(t, m, w, h, io.Discard)
+}
+
+// output is what a live program wrote to its terminal, safe to read while it writes.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// startLiveTo is startLive with the program's output kept in out.
+func startLiveTo(t *testing.T, m *Model, w, h int, out io.Writer) *live {
+	t.Helper()
 	filter := func(model tea.Model, msg tea.Msg) tea.Msg {
 		if p, ok := msg.(probeMsg); ok {
 			p.fn(model.(*Model))
@@ -37,7 +64,7 @@ func startLive(t *testing.T, m *Model, w, h int) *live {
 		return msg
 	}
 	l := &live{t: t, done: make(chan struct{})}
-	l.p = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(w, h),
+	l.p = tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(out), tea.WithWindowSize(w, h),
 		tea.WithoutSignalHandler(), tea.WithFilter(filter), tea.WithContext(t.Context()))
 	go func() { _, _ = l.p.Run(); close(l.done) }()
 	t.Cleanup(func() { l.p.Kill(); <-l.done })
@@ -73,4 +100,10 @@ func (l *live) waitFor(what string, cond func(*Model) bool) {
 		time.Sleep(5 * time.Millisecond) // polling for a condition, not proving a duration
 	}
 	l.t.Fatalf("waited %s for %s", patience, what)
+}
+
+// waitOutput waits until the program has written want.
+func (l *live) waitOutput(out *output, what, want string) {
+	l.t.Helper()
+	l.waitFor(what, func(*Model) bool { return strings.Contains(out.String(), want) })
 }

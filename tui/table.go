@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -74,11 +75,15 @@ type row struct {
 	title string
 	url   string
 	cells []cell
+	// for the quick views: the sort keys, and whether the row is mine or a mitigated incident
+	created, updated time.Time
+	mine, mitigated  bool
 }
 
 // issueRow is the row of a GitLab issue.
 func issueRow(is model.Issue, cells ...cell) row {
-	return row{id: fmt.Sprintf("%s#%d", is.Project, is.IID), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells}
+	return row{id: fmt.Sprintf("%s#%d", is.Project, is.IID), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
+		created: is.CreatedAt, updated: is.UpdatedAt}
 }
 
 // widest is each column's widest value (and title) over rows.

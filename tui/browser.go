@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// o opens the selected item in the browser; y copies its address (OSC 52, which works over
+// SSH). Opening never disturbs the screen: the opener's output is discarded and it runs in
+// a session of its own; with no opener (over SSH, say), the address is shown instead.
+
+type openedMsg struct {
+	url string
+	err error
+}
+
+// opener is the command that opens a URL here: $BROWSER (a list separated by colons, as
+// xdg-utils reads it), else the platform's opener; "" when there is none, or when over SSH
+// nothing would open on the engineer's screen.
+func opener() string {
+	for _, b := range strings.Split(os.Getenv("BROWSER"), ":") {
+		if b = strings.TrimSpace(b); b != "" {
+			if _, err := exec.LookPath(strings.Fields(b)[0]); err == nil {
+				return b
+			}
+		}
+	}
+	if os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "" {
+		return ""
+	}
+	name := "xdg-open"
+	if runtime.GOOS == "darwin" {
+		name = "open"
+	}
+	if _, err := exec.LookPath(name); err != nil {
+		return ""
+	}
+	return name
+}
+
+var errNoOpener = errors.New("no browser to open it with")
+
+// openURL opens url with the opener, detached: its own session, no terminal, output
+// discarded. It waits for the opener (xdg-open returns once the browser has it) off the UI
+// goroutine.
+func (m *Model) openURL(url string) tea.Cmd {
+	if url == "" {
+		m.say("this item has no address")
+		return nil
+	}
+	cmdline := opener()
+	if m.opts.Opener != nil {
+		cmdline = m.opts.Opener()
+	}
+	if cmdline == "" {
+		m.say("open it at " + url + " (y copies it)")
+		return nil
+	}
+	m.say("opening " + url)
+	return func() tea.Msg {
+		args := append(strings.Fields(cmdline), url)
+		c := exec.Command(args[0], args[1:]...)
+		c.Stdin, c.Stdout, c.Stderr = nil, nil, nil // /dev/null: nothing reaches the screen
+		c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := c.Start(); err != nil {
+			return openedMsg{url: url, err: err}
+		}
+		return openedMsg{url: url, err: c.Wait()}
+	}
+}
+
+// copyURL puts url in the clipboard through the terminal (OSC 52).
+func (m *Model) copyURL(url string) tea.Cmd {
+	if url == "" {
+		m.say("this item has no address")
+		return nil
+	}
+	m.say("copied " + url)
+	return tea.SetClipboard(url)
+}

@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSortCyclesAndSaysSo(t *testing.T) {
+	m, _, _ := fixtureModel(t, 160, 40)
+	first := func() string { return m.dash.focused().rows(m)[0].title }
+	if !strings.Contains(first(), "Replication lag") {
+		t.Fatalf("by severity the S1 comes first, not %q", first())
+	}
+	press(t, m, "s")
+	if !strings.Contains(first(), "Elevated 5xx") || !strings.Contains(screen(m), "by age") {
+		t.Fatalf("by age the newest (47m) comes first, not %q\n%s", first(), screen(m))
+	}
+	press(t, m, "s")
+	if !strings.Contains(screen(m), "by updated") {
+		t.Fatal("the second s does not sort by updated")
+	}
+	press(t, m, "s")
+	if out := screen(m); !strings.Contains(first(), "Replication lag") || strings.Contains(out, "by age") || strings.Contains(out, "by updated") {
+		t.Fatal("the third s does not go back to severity")
+	}
+}
+
+func TestMineAndHideMitigated(t *testing.T) {
+	m, _, _ := fixtureModel(t, 160, 40)
+	press(t, m, "m")
+	out := screen(m)
+	// Ana leads no incident, owns one change, is assigned one on-call issue.
+	if !strings.Contains(out, "nothing to show: 0 of 4 shown (mine)") || !strings.Contains(out, "1 of 3 shown (mine)") || strings.Contains(out, "Fail over the sessions cache") {
+		t.Fatalf("m does not keep only what is mine:\n%s", out)
+	}
+	press(t, m, "m", "M")
+	out = screen(m)
+	if strings.Contains(out, "Replication lag") || !strings.Contains(out, "3 of 4 shown (mitigated hidden)") {
+		t.Fatalf("M does not hide the mitigated incident:\n%s", out)
+	}
+	press(t, m, "M")
+	if !strings.Contains(screen(m), "Replication lag") {
+		t.Fatal("a second M does not show it again")
+	}
+}
+
+func TestOpenTheSelectedItemInTheBrowser(t *testing.T) {
+	dir := t.TempDir()
+	got := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" > "+got+"\necho noise; echo more noise >&2\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	m, _, _ := fixtureModel(t, 120, 40)
+	m.opts.Opener = func() string { return script }
+	press(t, m, "o")
+	b, err := os.ReadFile(got)
+	if err != nil || strings.TrimSpace(string(b)) != "https://gitlab.example/prod/-/issues/4101" {
+		t.Fatalf("o opened %q (%v)", b, err)
+	}
+	if out := screen(m); strings.Contains(out, "noise") || !strings.Contains(out, "opening https://gitlab.example/prod/-/issues/4101") {
+		t.Fatalf("the opener disturbed the screen, or nothing was said:\n%s", out)
+	}
+	// No opener (over SSH): the address is shown instead.
+	m.opts.Opener = func() string { return "" }
+	press(t, m, "o")
+	if !strings.Contains(screen(m), "open it at https://gitlab.example/prod/-/issues/4101 (y copies it)") {
+		t.Fatalf("with no opener the address is not shown:\n%s", screen(m))
+	}
+}
+
+func TestCopyTheAddressWithOSC52(t *testing.T) {
+	m, _, _ := fixtureModel(t, 120, 40)
+	var out output
+	l := startLiveTo(t, m, 120, 40, &out)
+	l.send(keyPress("y"))
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("https://gitlab.example/prod/-/issues/4101"))
+	l.waitOutput(&out, "the OSC 52 sequence", want)
+}
