@@ -31,10 +31,11 @@ type Model struct {
 	// minute (ages). Panes keep their rows until it does.
 	version int
 
-	snap    model.Snapshot
-	sources map[model.SourceID]*sourceState
-	known   map[model.IssueRef]bool      // incidents seen so far; nil before the first answer
-	arrived map[model.IssueRef]time.Time // incidents that appeared after the first answer
+	snap       model.Snapshot
+	sources    map[model.SourceID]*sourceState
+	known      map[model.IssueRef]model.Severity // incidents seen so far; nil before the first answer
+	arrived    map[model.IssueRef]time.Time      // incidents that appeared after the first answer
+	pageStatus map[string]string                 // pages seen so far, by id; nil before the first answer
 	// a cache write is pending
 	cacheScheduled bool
 

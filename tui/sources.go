@@ -128,30 +128,19 @@ func (m *Model) applyFetch(msg fetchedMsg) tea.Cmd {
 		return m.scheduleRetry(msg.id, msg.err)
 	}
 	s.failures, s.next, s.server, s.fromCache = 0, time.Time{}, time.Time{}, false
+	var news []string
 	if msg.patch != nil {
 		msg.patch(&m.snap)
-		if msg.id == model.SourceQueue {
-			m.noteArrivals()
+		switch msg.id {
+		case model.SourceQueue:
+			news = m.incidentNews()
+		case model.SourcePages:
+			news = m.pageNews()
 		}
 	}
 	m.changed()
 	m.dash.follow()
-	return m.saveCacheSoon()
-}
-
-// noteArrivals remembers when incidents first appeared, so that ones opened while the
-// dashboard is up stand out; those present at start are not new to anyone.
-func (m *Model) noteArrivals() {
-	first := m.known == nil
-	if first {
-		m.known, m.arrived = map[model.IssueRef]bool{}, map[model.IssueRef]time.Time{}
-	}
-	for _, in := range m.snap.Incidents {
-		if !m.known[in.IssueRef] && !first {
-			m.arrived[in.IssueRef] = m.opts.Clock()
-		}
-		m.known[in.IssueRef] = true
-	}
+	return tea.Batch(m.saveCacheSoon(), m.announce(news))
 }
 
 // scheduleRetry plans the next attempt of a failed source: exponential backoff with jitter,
