@@ -45,6 +45,7 @@ type Issue struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	ClosedAt  time.Time `json:"closed_at,omitzero"`
+	UserNotes int       `json:"user_notes_count,omitempty"` // human comments, as GitLab counts them
 }
 
 // Assignee is the first assignee's display name, or "".

@@ -52,6 +52,7 @@ type Model struct {
 	flashAt        time.Time
 
 	report reportState
+	since  sinceState
 	// quick views over every pane: only what is mine (m), no mitigated incidents (M)
 	mineOnly, hideMitigated bool
 	// labelWarnings name configured labels that do not exist in their project

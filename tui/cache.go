@@ -20,6 +20,9 @@ func (m *Model) applyCache(msg cacheLoadedMsg) {
 	if !msg.ok {
 		return
 	}
+	if m.since.last == nil {
+		m.since.remember(msg.snap)
+	}
 	for id, h := range msg.snap.Health {
 		cur := m.snap.Health[id]
 		if h.LastSuccess.IsZero() || !cur.LastSuccess.IsZero() {

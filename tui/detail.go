@@ -41,6 +41,8 @@ type detailMsg struct {
 func (m *Model) openDetail(spec *paneSpec, r row) tea.Cmd {
 	w, h := m.bodySize()
 	d := &detailView{m: m, spec: spec, row: r, ref: r.ref, title: r.title}
+	m.since.open(r.id)
+	m.changed()
 	d.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
 	m.push(d)
 	return d.load()

@@ -33,6 +33,9 @@ func (m *Model) headerHeight() int {
 func (m *Model) header() []string {
 	lines := append([]string{m.titleLine()}, m.regionLines()...)
 	lines = append(lines, m.handoffLine())
+	if s := m.sinceSummary(); s != "" {
+		lines = append(lines, m.st.Accent.Render(fit("↻ "+s, m.width)))
+	}
 	if m.showHealthLine() {
 		lines = append(lines, m.healthLine())
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/oncall-sre/oncall/model"
 )
@@ -163,7 +164,7 @@ func pageRows(m *Model) ([]row, string) {
 				txt(mark, st.Accent),
 				txt(status, statusStyle),
 				txt(orDash(p.Urgency), urgency),
-				txt(p.Title, titleStyle),
+				pageTitle(p, titleStyle, m),
 				txt(orDash(p.Service), st.Muted),
 				txt(model.Ago(now, p.CreatedAt), st.Muted),
 				txt(orDash(strings.Join(who, ", ")), st.Muted),
@@ -181,6 +182,15 @@ func pageRows(m *Model) ([]row, string) {
 		extra = append(extra, fmt.Sprintf("showing the first %d", len(ps)))
 	}
 	return rows, countSummary(len(ps), "open", extra)
+}
+
+// pageTitle is a page's title, marked when it is new since the last session.
+func pageTitle(p model.Page, style lipgloss.Style, m *Model) cell {
+	c := txt(p.Title, style)
+	if m.since.pageIsNew(p) {
+		c.tail, c.tailShort, c.tailStyle = "[new]", "[new]", m.st.Badge
+	}
+	return c
 }
 
 // pageAction asks before acknowledging or resolving a page, unless there is nothing to

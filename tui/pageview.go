@@ -33,6 +33,8 @@ type pageDetailMsg struct {
 func openPage(m *Model, spec *paneSpec, r row) tea.Cmd {
 	w, h := m.bodySize()
 	v := &pageView{m: m, spec: spec, row: r}
+	m.since.open(r.id)
+	m.changed()
 	v.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
 	if p, ok := m.page(r.page); ok {
 		v.data.Page = p // shown while the detail loads

@@ -39,8 +39,11 @@ func incidentRows(m *Model) ([]row, string) {
 			statusStyle = st.OK
 		}
 		var badges, short []string
-		if t, ok := m.arrived[i.IssueRef]; ok && now.Sub(t) < newFor {
+		change := m.since.incidentChange(i).badge()
+		if t, ok := m.arrived[i.IssueRef]; (ok && now.Sub(t) < newFor) || change == "new" {
 			badges, short = append(badges, "[new]"), append(short, "[new]")
+		} else if change != "" {
+			badges, short = append(badges, "["+change+"]"), append(short, "[•]")
 		}
 		if i.DataLoss {
 			badges, short = append(badges, "[data loss]"), append(short, "[loss]")
@@ -101,7 +104,7 @@ func changeRows(m *Model) ([]row, string) {
 			txt(c.Workflow.String(), stateStyle),
 			txt(crit, critStyle),
 			txt(when(now, c.Scheduled), st.Text),
-			txt(c.Title, st.Text),
+			sinceCell(c.Title, m.since.changeChange(c), st),
 			txt(orDash(c.Owner()), st.Muted),
 		))
 		rows[len(rows)-1].mine = assignedTo(c.Issue, me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
@@ -133,7 +136,7 @@ func oncallRows(m *Model) ([]row, string) {
 		}
 		rows = append(rows, issueRow(o.Issue,
 			txt(mark, st.Badge),
-			txt(o.Title, st.Text),
+			sinceCell(o.Title, m.since.oncallChange(o), st),
 			txt(model.Ago(now, o.CreatedAt), st.Muted),
 			txt(orDash(o.Assignee()), st.Muted),
 		))
@@ -218,6 +221,15 @@ func lead(st themes.Styles, i model.Incident) cell {
 		return txt("⚠ no lead", st.Bad)
 	}
 	return txt("—", st.Muted)
+}
+
+// sinceCell is a title with what changed since the last session as its tail.
+func sinceCell(title string, c change, st themes.Styles) cell {
+	out := txt(title, st.Text)
+	if b := c.badge(); b != "" {
+		out.tail, out.tailShort, out.tailStyle = "["+b+"]", "[•]", st.Badge
+	}
+	return out
 }
 
 // txt is a cell of plain styled text.

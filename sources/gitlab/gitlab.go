@@ -194,6 +194,7 @@ func toIssue(project string, is *gl.Issue) model.Issue {
 		CreatedAt: deref(is.CreatedAt),
 		UpdatedAt: deref(is.UpdatedAt),
 		ClosedAt:  deref(is.ClosedAt),
+		UserNotes: int(is.UserNotesCount),
 	}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, model.CleanLine(l))

@@ -1,0 +1,200 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oncall-sre/oncall/model"
+)
+
+// Since you last looked: the cached snapshot is what was on screen when the dashboard last
+// ran. What changed since (new incidents, status and severity changes, new human notes,
+// new pages) is marked on its row and summed up in one line, until the item is opened.
+
+// sinceState is the snapshot of the last session and what was opened in this one.
+type sinceState struct {
+	last   *model.Snapshot
+	at     time.Time                          // when the last session's data was fresh
+	issues map[model.IssueRef]*model.Issue    // the last session's issues, every list
+	sev    map[model.IssueRef]*model.Incident // and its incidents
+	pages  map[string]bool                    // and its pages, by id
+	opened map[string]bool                    // rows opened in this session: their marks are cleared
+
+	summaryFor int // the data version summary was made for
+	summary    string
+}
+
+// remember keeps the cached snapshot as what was last looked at, indexed.
+func (s *sinceState) remember(snap model.Snapshot) {
+	s.last = &snap
+	for _, h := range snap.Health {
+		if h.LastSuccess.After(s.at) {
+			s.at = h.LastSuccess
+		}
+	}
+	s.issues, s.sev, s.pages = map[model.IssueRef]*model.Issue{}, map[model.IssueRef]*model.Incident{}, map[string]bool{}
+	for i := range snap.Incidents {
+		s.sev[snap.Incidents[i].IssueRef] = &snap.Incidents[i]
+	}
+	for i := range snap.Changes {
+		s.issues[snap.Changes[i].IssueRef] = &snap.Changes[i].Issue
+	}
+	for i := range snap.OncallIssues {
+		s.issues[snap.OncallIssues[i].IssueRef] = &snap.OncallIssues[i].Issue
+	}
+	for _, p := range snap.Pages.Open {
+		s.pages[p.ID] = true
+	}
+}
+
+func (s *sinceState) open(id string) {
+	if s.opened == nil {
+		s.opened = map[string]bool{}
+	}
+	s.opened[id] = true
+}
+
+// change is what happened to one item since the last session.
+type change struct {
+	isNew    bool
+	severity model.Severity // non-zero: the severity changed to this
+	status   string         // non-empty: the status changed to this
+	notes    int            // new human notes
+}
+
+// badge is the change as its row shows it: "new", "now S2", "now mitigated, +3 notes".
+func (c change) badge() string {
+	if c.isNew {
+		return "new"
+	}
+	var what []string
+	if c.severity != 0 {
+		what = append(what, "now "+c.severity.String())
+	}
+	if c.status != "" {
+		what = append(what, "now "+c.status)
+	}
+	if c.notes > 0 {
+		what = append(what, fmt.Sprintf("+%d notes", c.notes))
+	}
+	return strings.Join(what, ", ")
+}
+
+func rowID(is model.Issue) string { return fmt.Sprintf("%s#%d", is.Project, is.IID) }
+
+// issueChange compares an issue with its version in the last session (before; nil when
+// it was not there).
+func (s *sinceState) issueChange(is model.Issue, before *model.Issue) change {
+	switch {
+	case s.last == nil || s.opened[rowID(is)]:
+		return change{}
+	case before == nil:
+		return change{isNew: true}
+	}
+	return change{notes: max(0, is.UserNotes-before.UserNotes)}
+}
+
+// incidentChange adds status and severity changes.
+func (s *sinceState) incidentChange(in model.Incident) change {
+	if s.last == nil {
+		return change{}
+	}
+	before := s.sev[in.IssueRef]
+	if before == nil {
+		return s.issueChange(in.Issue, nil)
+	}
+	c := s.issueChange(in.Issue, &before.Issue)
+	if s.opened[rowID(in.Issue)] {
+		return c
+	}
+	if before.Severity != in.Severity {
+		c.severity = in.Severity
+	}
+	if before.Status != in.Status {
+		c.status = strings.ToLower(in.Status.String())
+	}
+	return c
+}
+
+func (s *sinceState) changeChange(c model.Change) change {
+	return s.issueChange(c.Issue, s.issues[c.IssueRef])
+}
+
+func (s *sinceState) oncallChange(o model.OncallIssue) change {
+	return s.issueChange(o.Issue, s.issues[o.IssueRef])
+}
+
+func (s *sinceState) pageIsNew(p model.Page) bool {
+	return s.last != nil && !s.opened["page:"+p.ID] && !s.pages[p.ID]
+}
+
+// sinceSummary is the one line: "since 03:10: 1 new S2, #4101 mitigated, 3 new notes".
+func (m *Model) sinceSummary() string {
+	s := &m.since
+	if s.last == nil {
+		return ""
+	}
+	if s.summaryFor != m.version {
+		s.summary, s.summaryFor = m.summariseSince(), m.version
+	}
+	return s.summary
+}
+
+func (m *Model) summariseSince() string {
+	s := &m.since
+	newBySev := map[model.Severity]int{}
+	var moved []string
+	notes := 0
+	for _, in := range m.snap.Incidents {
+		c := s.incidentChange(in)
+		switch {
+		case c.isNew:
+			newBySev[in.Severity]++
+		case c.severity != 0:
+			moved = append(moved, fmt.Sprintf("#%d %s", in.IID, c.severity))
+		case c.status != "":
+			moved = append(moved, fmt.Sprintf("#%d %s", in.IID, c.status))
+		}
+		notes += c.notes
+	}
+	for _, c := range m.snap.Changes {
+		notes += s.changeChange(c).notes
+	}
+	for _, o := range m.snap.OncallIssues {
+		notes += s.oncallChange(o).notes
+	}
+	var parts []string
+	for sev := model.Severity(1); sev <= 4; sev++ {
+		if n := newBySev[sev]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d new %s", n, sev))
+		}
+	}
+	if n := newBySev[0]; n > 0 {
+		parts = append(parts, plural(n, "new incident"))
+	}
+	pages := 0
+	for _, p := range m.snap.Pages.Open {
+		if s.pageIsNew(p) {
+			pages++
+		}
+	}
+	if pages > 0 {
+		parts = append(parts, plural(pages, "new page"))
+	}
+	parts = append(parts, moved...)
+	if notes > 0 {
+		parts = append(parts, plural(notes, "new note"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "since " + s.at.In(m.opts.Zone).Format("15:04") + ": " + strings.Join(parts, ", ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
