@@ -89,13 +89,14 @@ func (e *editor) loaded() bool { return e.phase != phaseLoading }
 
 func (e *editor) typing() bool { return e.phase == phaseLoading || e.phase == phaseEditing }
 
-// resize sizes the textarea and the preview to the body, below the title and status lines.
+// resize sizes the textarea and the preview to the body, below the title and status lines,
+// and scrolls so that the window is full: as much of the text above the cursor as fits.
 func (e *editor) resize(width, height int) {
 	e.ta.SetWidth(width)
 	e.ta.SetHeight(max(1, height-2))
 	e.vp.SetWidth(width)
 	e.vp.SetHeight(max(1, height-2))
-	e.ta, _ = e.ta.Update(nil) // re-scroll to the cursor at the new size
+	fillFromEnd(&e.ta)
 }
 
 func (e *editor) restyle() {
@@ -378,6 +379,19 @@ func moveToLine(ta *textarea.Model, target int) {
 	for steps := 0; ta.Line() < target && steps < 100_000; steps++ {
 		ta.CursorDown()
 	}
+	*ta, _ = ta.Update(nil)
+}
+
+// fillFromEnd scrolls so that the end of the text is at the bottom of the window (no blank
+// rows under it after the window grew), keeping the cursor where it was and in view.
+func fillFromEnd(ta *textarea.Model) {
+	line, col := ta.Line(), ta.Column()
+	ta.MoveToBegin() // the textarea scrolls only to follow the cursor: from the top,
+	ta.MoveToEnd()   // then to the end, puts the end on the last row
+	for steps := 0; ta.Line() > line && steps < 100_000; steps++ {
+		ta.CursorUp()
+	}
+	ta.SetCursorColumn(col)
 	*ta, _ = ta.Update(nil)
 }
 

@@ -498,3 +498,20 @@ func TestLocalStateWarningsAreShown(t *testing.T) {
 		t.Fatalf("the degraded cache is not said:\n%s", out)
 	}
 }
+
+// After the window grows, the editor fills it: the facts above the cursor come back into
+// view instead of blank rows below the text.
+func TestTheEditorFillsAGrownWindow(t *testing.T) {
+	m, _, _ := handoffModel(t, nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
+	e := openEditor(t, m)
+	line := e.ta.Line()
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 50})
+	out := lines(screen(m))
+	if strings.TrimSpace(out[len(out)-3]) == "" || !strings.Contains(screen(m), "## Ready to hand off") {
+		t.Fatalf("the grown editor shows blank rows instead of the facts:\n%s", screen(m))
+	}
+	if e.ta.Line() != line {
+		t.Fatalf("the cursor moved from line %d to %d", line, e.ta.Line())
+	}
+}
