@@ -33,6 +33,7 @@ type Options struct {
 	HandoffProject    string
 	// BaseURL is the address clients use (for web_url and self links); set by Start.
 	BaseURL string
+	Load    // benchmarks: Bulk (a sized world), Latency, GitLabRateLimit (bulk.go, load.go)
 }
 
 // Sim is the simulator. Its handler is safe for concurrent use.
@@ -61,6 +62,7 @@ func New(opts Options) *Sim {
 	}
 	s := &Sim{opts: opts, started: time.Now(), projects: map[string]*project{}, nextID: 150_000_000}
 	s.generate()
+	s.generateBulk()
 	for src, f := range opts.Faults {
 		s.SetFault(src, f)
 	}
@@ -80,7 +82,7 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 	})
-	return s.withFaults(mux)
+	return s.withLoad(s.withFaults(mux))
 }
 
 // Server is a running simulator.
