@@ -33,6 +33,7 @@ fuzz:
 	$(GO) test ./cmd/oncall/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 ## bench: the figures of issue 11 against the simulator (L=50ms); prints, never fails on a timing
+##        (BENCHFLAGS='--profile DIR' adds CPU profiles; --help lists the flags)
 bench:
 	$(GO) run ./cmd/oncall-bench --go $(GO) $(BENCHFLAGS)
 
