@@ -85,14 +85,14 @@ var (
 	bulkChores   = []string{"Alert for %s is too noisy: tune the thresholds", "Runbook for %s is out of date", "Disk usage on %s above 85%%", "Investigate flapping %s alerts", "Silence for %s expires soon", "Clean up stale state in %s"}
 )
 
-// severityOf draws a severity: most incidents are S3 and S4, few S1.
+// severityOf draws a severity: most incidents are S3 and S4, S1s are rare.
 func severityOf(r *rand.Rand) int {
 	switch n := r.IntN(100); {
-	case n < 5:
+	case n < 1:
 		return 1
-	case n < 20:
+	case n < 6:
 		return 2
-	case n < 65:
+	case n < 50:
 		return 3
 	default:
 		return 4
@@ -149,7 +149,7 @@ func (s *Sim) bulkIncident(r *rand.Rand, prod *project) {
 }
 
 // bulkChange adds an open change of the last half year: mostly unscheduled or scheduled
-// for the next two weeks, a few in progress.
+// for the next two weeks, one in a hundred in progress.
 func (s *Sim) bulkChange(r *rand.Rand, prod *project) {
 	L := s.opts.Labels
 	now := s.opts.Now
@@ -159,7 +159,7 @@ func (s *Sim) bulkChange(r *rand.Rand, prod *project) {
 	crit := []int{1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4}[r.IntN(20)]
 	state, sched := "unscheduled", time.Time{}
 	switch n := r.IntN(100); {
-	case n < 5:
+	case n < 1:
 		state, sched = "in-progress", now.Add(-time.Duration(r.Int64N(int64(3*time.Hour)))).Truncate(15*time.Minute)
 	case n < 45:
 		state, sched = "scheduled", now.Add(time.Duration(r.Int64N(int64(14*24*time.Hour)))).Truncate(15*time.Minute)
