@@ -40,7 +40,9 @@ func (s *Sim) withLoad(next http.Handler) http.Handler {
 
 // glRateLimit is gitlab.com's authenticated API throttle (Rack::Attack's
 // throttle_authenticated_api): limit requests per user in fixed windows of a minute
-// aligned to the clock, as Rack::Attack counts them.
+// aligned to the clock. Rack::Attack keys its counter by Unix time / period
+// (rack-attack lib/rack/attack/cache.rb, key_and_expiry), so a window starts on the
+// minute, not at a client's first request, and RateLimit-Reset is the next minute.
 type glRateLimit struct {
 	limit int
 	now   func() time.Time
