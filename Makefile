@@ -4,7 +4,7 @@ BIN     ?= oncall
 PKGS    := ./...
 FUZZTIME ?= 5s
 
-.PHONY: all build demo test lint fuzz clean
+.PHONY: all build demo test lint fuzz bench clean
 
 all: lint test build
 
@@ -31,6 +31,11 @@ fuzz:
 	$(GO) test ./model -run '^$$' -fuzz FuzzClean -fuzztime $(FUZZTIME)
 	$(GO) test ./model -run '^$$' -fuzz FuzzParseLabels -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/oncall/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+## bench: the figures of issue 11 against the simulator (L=50ms); prints, never fails on a timing
+##        (BENCHFLAGS='--profile DIR' adds CPU profiles; --help lists the flags)
+bench:
+	$(GO) run ./cmd/oncall-bench --go $(GO) $(BENCHFLAGS)
 
 clean:
 	rm -f $(BIN)

@@ -45,6 +45,7 @@ type Options struct {
 	// ManyIssues adds that many old closed incidents to the production project (past 10,000
 	// GitLab stops counting them in its paging headers).
 	ManyIssues int
+	Load       // benchmarks: Bulk (a sized world), Latency, GitLabRateLimit (bulk.go, load.go)
 }
 
 // Sim is the simulator. Its handler is safe for concurrent use.
@@ -73,6 +74,7 @@ func New(opts Options) *Sim {
 	}
 	s := &Sim{opts: opts, started: time.Now(), projects: map[string]*project{}, nextID: 150_000_000}
 	s.generate()
+	s.generateBulk()
 	for src, f := range opts.Faults {
 		s.SetFault(src, f)
 	}
@@ -92,7 +94,7 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 	})
-	return s.withFaults(mux)
+	return s.withLoad(s.withFaults(mux))
 }
 
 // Server is a running simulator.
