@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"runtime"
@@ -43,8 +42,6 @@ func opener() string {
 	}
 	return name
 }
-
-var errNoOpener = errors.New("no browser to open it with")
 
 // openURL opens url with the opener, detached: its own session, no terminal, output
 // discarded. It waits for the opener (xdg-open returns once the browser has it) off the UI
