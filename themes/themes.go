@@ -58,6 +58,7 @@ type Styles struct {
 	Muted       lipgloss.Style
 	Bold        lipgloss.Style
 	Accent      lipgloss.Style
+	AccentBold  lipgloss.Style
 	Title       lipgloss.Style // a pane's title, unfocused
 	TitleActive lipgloss.Style // a pane's title, focused
 	Rule        lipgloss.Style // the line that runs after a title
@@ -83,6 +84,7 @@ func New(p Palette) Styles {
 		Muted:       s.Foreground(p.Muted),
 		Bold:        s.Foreground(p.Text).Bold(true),
 		Accent:      s.Foreground(p.Accent),
+		AccentBold:  s.Foreground(p.Accent).Bold(true),
 		Title:       s.Foreground(p.Muted).Bold(true),
 		TitleActive: s.Foreground(p.Accent).Bold(true).Underline(mono),
 		Rule:        s.Foreground(p.Border),

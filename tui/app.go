@@ -60,6 +60,11 @@ type Model struct {
 	pages         pagesState
 	// leaving: the program is quitting; the last frame is blank (see leave)
 	leaving bool
+
+	// A frame is rebuilt only where something changed: every message moves stamp (the
+	// header is built again), all but the clock's tick move bodyStamp (the body too).
+	stamp, bodyStamp int
+	frame            frameCache
 }
 
 // New builds the dashboard. Nothing is fetched until the program runs Init.
@@ -97,6 +102,10 @@ func (m *Model) Init() tea.Cmd {
 // Update handles one message: the root's own first, then those of the handoff flow, the
 // reports and the editor; keys and the rest go to the view on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.stamp++
+	if _, tick := msg.(clockMsg); !tick {
+		m.bodyStamp++
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -135,17 +144,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.top().update(msg)
 }
 
-// tick moves the clock; a new minute changes the ages the panes show.
+// tick moves the clock. A new minute changes the ages the panes show; a failing source's
+// countdown is in the body too.
 func (m *Model) tick() {
 	before := m.now
 	m.now = m.opts.Clock()
 	if !m.now.Truncate(time.Minute).Equal(before.Truncate(time.Minute)) {
 		m.changed()
 	}
+	for _, id := range m.opts.Backend.Sources() {
+		if m.snap.Health[id].Failing() {
+			m.bodyStamp++
+			break
+		}
+	}
 }
 
 // changed marks what the panes show as out of date.
-func (m *Model) changed() { m.version++ }
+func (m *Model) changed() {
+	m.version++
+	m.bodyStamp++
+}
 
 // handleKey gives quit and help their global meaning (unless keys are text on the top
 // view), then the key to the top view.
@@ -208,8 +227,16 @@ func (m *Model) leave() tea.Cmd {
 	return tea.Quit
 }
 
-// windowTitle counts the open S1/S2 incidents, for a terminal tab that is not in front.
+// windowTitle counts the open incidents, for a terminal tab that is not in front; it is
+// counted again only when the data changed.
 func (m *Model) windowTitle() string {
+	if m.frame.titleFor != m.version || m.frame.title == "" {
+		m.frame.title, m.frame.titleFor = m.countTitle(), m.version
+	}
+	return m.frame.title
+}
+
+func (m *Model) countTitle() string {
 	var s1, s2 int
 	for _, in := range m.snap.Incidents {
 		switch in.Severity {

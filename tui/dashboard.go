@@ -407,7 +407,10 @@ func (d *dashboard) paneView(k, width, height int) []string {
 	case len(rows) == 0 && !health.LastSuccess.IsZero():
 		lines = append(lines, st.Muted.Render(fit("  "+p.spec.empty, width)))
 	default:
-		lines = append(lines, renderTable(st, p.spec.columns, p.wide, rows, width, tableHeight, p.cursor, p.offset, focused, showHeader)...)
+		if p.lines == nil || p.linesWidth != width {
+			p.lines, p.linesWidth = map[int]string{}, width
+		}
+		lines = append(lines, renderTable(st, p.spec.columns, p.wide, rows, width, tableHeight, p.cursor, p.offset, focused, showHeader, p.lines)...)
 	}
 	for len(lines) < height {
 		lines = append(lines, strings.Repeat(" ", width))

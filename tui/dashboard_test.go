@@ -403,7 +403,7 @@ func TestAPaneIsOneSpec(t *testing.T) {
 		build: func(m *Model) ([]row, string) {
 			var rows []row
 			for _, p := range m.snap.Pages.Open {
-				rows = append(rows, row{id: p.Title, title: p.Title, cells: []cell{txt(p.Status, m.st.Bad), txt(p.Title, m.st.Text)}})
+				rows = append(rows, row{id: p.Title, title: p.Title, cells: []cell{txt(p.Status, &m.st.Bad), txt(p.Title, &m.st.Text)}})
 			}
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},
@@ -557,5 +557,51 @@ func TestKeysCanBeRebound(t *testing.T) {
 	press(t, m, "esc")
 	if !quits(press(t, m, "Q")) {
 		t.Fatal("Q does not quit")
+	}
+}
+
+func TestATinyScreenStaysItsSize(t *testing.T) {
+	for _, size := range [][2]int{{40, 6}, {20, 3}, {80, 8}} {
+		m, _, _ := fixtureModel(t, size[0], size[1])
+		if got := len(lines(screen(m))); got != size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], got)
+		}
+	}
+}
+
+// A clock tick redraws the header; the body is the last frame's.
+func TestAClockTickRedrawsOnlyTheHeader(t *testing.T) {
+	m, _, _ := fixtureModel(t, 120, 40)
+	_ = m.View()
+	body := m.frame.body
+	m.opts.Clock = func() time.Time { return testNow.Add(time.Second) }
+	m.Update(clockMsg{})
+	out := screen(m)
+	if !strings.Contains(out, "14:30:06 UTC") {
+		t.Fatal("the clock did not move")
+	}
+	if m.frame.body != body || m.frame.bodyStamp != m.bodyStamp {
+		t.Fatal("a clock tick rebuilt the body")
+	}
+	m.opts.Clock = func() time.Time { return testNow.Add(time.Minute) }
+	m.Update(clockMsg{})
+	_ = m.View()
+	if m.frame.bodyStamp != m.bodyStamp || !strings.Contains(screen(m), "48m") {
+		t.Fatal("a new minute did not redraw the ages")
+	}
+}
+
+func TestWithoutDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-23: Replication lag": "Replication lag",
+		"2026-11-23 Replication lag":  "Replication lag",
+		"2026-11-23:":                 "2026-11-23:",
+		"2026-11-2x: not a date":      "2026-11-2x: not a date",
+		"Replication lag":             "Replication lag",
+		"2026-11-23":                  "2026-11-23",
+	} {
+		if got := withoutDate(in); got != want {
+			t.Errorf("withoutDate(%q) = %q; want %q", in, got, want)
+		}
 	}
 }

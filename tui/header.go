@@ -10,13 +10,43 @@ import (
 	"github.com/oncall-sre/oncall/model"
 )
 
-// render draws header, body and footer to exactly width x height.
+// frameCache keeps the parts of the last frame that have not changed since.
+type frameCache struct {
+	headerStamp int
+	header      []string
+	bodyStamp   int
+	bodyW       int
+	bodyH       int
+	body        string
+	title       string // the window title
+	titleFor    int    // the data version it was counted for
+}
+
+// render draws header, body and footer to exactly width x height. The body is drawn again
+// only when something but the clock changed: a clock tick redraws the header alone.
 func (m *Model) render() string {
 	header := m.header()
 	w, h := m.bodySize()
-	lines := append(header, m.body(w, h)...)
-	lines = append(pad(lines, m.width, m.height-1), m.footer())
-	return strings.Join(lines, "\n")
+	f := &m.frame
+	if f.body == "" || f.bodyStamp != m.bodyStamp || f.bodyW != w || f.bodyH != h {
+		f.body = strings.Join(pad(m.body(w, h), w, h), "\n")
+		f.bodyStamp, f.bodyW, f.bodyH = m.bodyStamp, w, h
+	}
+	if len(header)+h > m.height-1 { // a screen too short even for the header: cut
+		lines := pad(append(append([]string{}, header...), strings.Split(f.body, "\n")...), m.width, m.height-1)
+		return strings.Join(append(lines, m.footer()), "\n")
+	}
+	var b strings.Builder
+	for _, l := range header {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	b.WriteString(f.body)
+	for i := len(header) + h; i < m.height-1; i++ {
+		b.WriteString("\n")
+	}
+	b.WriteString("\n" + m.footer())
+	return b.String()
 }
 
 // bodySize is the space between the header and the footer.
@@ -30,7 +60,16 @@ func (m *Model) headerHeight() int {
 	return len(m.header())
 }
 
+// header is built once a message: the clock moves it every second.
 func (m *Model) header() []string {
+	f := &m.frame
+	if f.header == nil || f.headerStamp != m.stamp {
+		f.header, f.headerStamp = m.buildHeader(), m.stamp
+	}
+	return f.header
+}
+
+func (m *Model) buildHeader() []string {
 	lines := append([]string{m.titleLine()}, m.regionLines()...)
 	lines = append(lines, m.handoffLine())
 	if s := m.sinceSummary(); s != "" {

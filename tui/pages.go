@@ -124,32 +124,32 @@ func (m *Model) page(id string) (model.Page, bool) {
 }
 
 func pageRows(m *Model) ([]row, string) {
-	st, now := m.st, m.now
+	st, now := &m.st, m.now
 	ps := append([]model.Page(nil), m.snap.Pages.Open...)
 	model.SortPages(ps)
 	rows := make([]row, 0, len(ps))
 	mine := 0
 	for _, p := range ps {
-		status, statusStyle := p.Status, st.Muted
+		status, statusStyle := p.Status, &st.Muted
 		switch p.Status {
 		case model.PageTriggered:
-			statusStyle = st.Bad
+			statusStyle = &st.Bad
 		case model.PageAcknowledged:
-			statusStyle = st.Warn
+			statusStyle = &st.Warn
 		case model.PageResolved:
-			statusStyle = st.OK
+			statusStyle = &st.OK
 		}
 		if target, ok := m.pages.pending[p.ID]; ok {
-			status, statusStyle = map[string]string{model.PageAcknowledged: "acking…", model.PageResolved: "resolving…"}[target], st.Accent
+			status, statusStyle = map[string]string{model.PageAcknowledged: "acking…", model.PageResolved: "resolving…"}[target], &st.Accent
 		}
-		mark, titleStyle := "", st.Text
+		mark, titleStyle := "", &st.Text
 		if m.pages.me != nil && p.AssignedTo(*m.pages.me) {
-			mark, titleStyle = "●", st.Bold
+			mark, titleStyle = "●", &st.Bold
 			mine++
 		}
-		urgency := st.Muted
+		urgency := &st.Muted
 		if p.Urgency == "high" {
-			urgency = st.Text
+			urgency = &st.Text
 		}
 		var who []string
 		for _, a := range p.Assignees {
@@ -161,14 +161,14 @@ func pageRows(m *Model) ([]row, string) {
 		}
 		rows = append(rows, row{id: "page:" + p.ID, page: p.ID, title: p.Title, url: p.URL, created: p.CreatedAt, updated: p.CreatedAt,
 			mine: mark != "", cells: []cell{
-				txt(mark, st.Accent),
+				txt(mark, &st.Accent),
 				txt(status, statusStyle),
 				txt(orDash(p.Urgency), urgency),
 				pageTitle(p, titleStyle, m),
-				txt(orDash(p.Service), st.Muted),
-				txt(model.Ago(now, p.CreatedAt), st.Muted),
-				txt(orDash(strings.Join(who, ", ")), st.Muted),
-				txt(level, st.Muted),
+				txt(orDash(p.Service), &st.Muted),
+				txt(model.Ago(now, p.CreatedAt), &st.Muted),
+				txt(orDash(strings.Join(who, ", ")), &st.Muted),
+				txt(level, &st.Muted),
 			}})
 	}
 	var extra []string
@@ -185,10 +185,10 @@ func pageRows(m *Model) ([]row, string) {
 }
 
 // pageTitle is a page's title, marked when it is new since the last session.
-func pageTitle(p model.Page, style lipgloss.Style, m *Model) cell {
+func pageTitle(p model.Page, style *lipgloss.Style, m *Model) cell {
 	c := txt(p.Title, style)
 	if m.since.pageIsNew(p) {
-		c.tail, c.tailShort, c.tailStyle = "[new]", "[new]", m.st.Badge
+		c.tail, c.tailShort, c.tailStyle = "[new]", "[new]", &m.st.Badge
 	}
 	return c
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -23,20 +22,20 @@ var incidentColumns = []column{
 }
 
 func incidentRows(m *Model) ([]row, string) {
-	st, now, me := m.st, m.now, m.me()
+	st, now, me := &m.st, m.now, m.me()
 	in := m.snap.Incidents
 	rows := make([]row, 0, len(in))
 	bySev := map[model.Severity]int{}
 	for _, i := range in {
 		bySev[i.Severity]++
-		statusStyle := st.Text
+		statusStyle := &st.Text
 		switch i.Status {
 		case model.StatusActive:
-			statusStyle = st.Bad
+			statusStyle = &st.Bad
 		case model.StatusMitigated:
-			statusStyle = st.Warn
+			statusStyle = &st.Warn
 		case model.StatusResolved:
-			statusStyle = st.OK
+			statusStyle = &st.OK
 		}
 		var badges, short []string
 		change := m.since.incidentChange(i).badge()
@@ -51,16 +50,16 @@ func incidentRows(m *Model) ([]row, string) {
 		if i.BlocksDeployments {
 			badges, short = append(badges, "[blocks deploys]"), append(short, "[blocks]")
 		}
-		badgeStyle := st.Badge
+		badgeStyle := &st.Badge
 		if i.DataLoss {
-			badgeStyle = st.BadgeBad
+			badgeStyle = &st.BadgeBad
 		}
-		title := cell{text: withoutDate(i.Title), style: st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
+		title := cell{text: withoutDate(i.Title), style: &st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
 		rows = append(rows, issueRow(i.Issue,
 			txt(i.Severity.String(), sevStyle(st, int(i.Severity))),
 			txt(i.Status.String(), statusStyle),
 			title,
-			txt(model.Ago(now, i.CreatedAt), st.Muted),
+			txt(model.Ago(now, i.CreatedAt), &st.Muted),
 			lead(st, i),
 		))
 		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = assignedTo(i.Issue, me), i.Status == model.StatusMitigated
@@ -83,29 +82,29 @@ var changeColumns = []column{
 }
 
 func changeRows(m *Model) ([]row, string) {
-	st, now, me := m.st, m.now, m.me()
+	st, now, me := &m.st, m.now, m.me()
 	in := m.snap.Changes
 	rows := make([]row, 0, len(in))
 	inProgress := 0
 	for _, c := range in {
-		stateStyle := st.Muted
+		stateStyle := &st.Muted
 		switch c.Workflow {
 		case model.ChangeInProgress:
-			stateStyle = st.Accent.Bold(true)
+			stateStyle = &st.AccentBold
 			inProgress++
 		case model.ChangeScheduled:
-			stateStyle = st.Text
+			stateStyle = &st.Text
 		}
-		crit, critStyle := "—", st.Muted
+		crit, critStyle := "—", &st.Muted
 		if c.Criticality > 0 {
 			crit, critStyle = fmt.Sprintf("C%d", c.Criticality), sevStyle(st, c.Criticality)
 		}
 		rows = append(rows, issueRow(c.Issue,
 			txt(c.Workflow.String(), stateStyle),
 			txt(crit, critStyle),
-			txt(when(now, c.Scheduled), st.Text),
+			txt(when(now, c.Scheduled), &st.Text),
 			sinceCell(c.Title, m.since.changeChange(c), st),
-			txt(orDash(c.Owner()), st.Muted),
+			txt(orDash(c.Owner()), &st.Muted),
 		))
 		rows[len(rows)-1].mine = assignedTo(c.Issue, me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
 	}
@@ -124,7 +123,7 @@ var oncallColumns = []column{
 }
 
 func oncallRows(m *Model) ([]row, string) {
-	st, now, me := m.st, m.now, m.me()
+	st, now, me := &m.st, m.now, m.me()
 	in := m.snap.OncallIssues
 	rows := make([]row, 0, len(in))
 	ready := 0
@@ -135,10 +134,10 @@ func oncallRows(m *Model) ([]row, string) {
 			ready++
 		}
 		rows = append(rows, issueRow(o.Issue,
-			txt(mark, st.Badge),
+			txt(mark, &st.Badge),
 			sinceCell(o.Title, m.since.oncallChange(o), st),
-			txt(model.Ago(now, o.CreatedAt), st.Muted),
-			txt(orDash(o.Assignee()), st.Muted),
+			txt(model.Ago(now, o.CreatedAt), &st.Muted),
+			txt(orDash(o.Assignee()), &st.Muted),
 		))
 		rows[len(rows)-1].mine = assignedTo(o.Issue, me)
 	}
@@ -158,33 +157,33 @@ var handoffColumns = []column{
 }
 
 func handoffRows(m *Model) ([]row, string) {
-	st, now := m.st, m.now
+	st, now := &m.st, m.now
 	me := m.me()
 	in := pinForMe(m.snap.Handoffs, me)
 	rows := make([]row, 0, len(in))
 	unread := 0
 	for i, h := range in {
-		style := st.Text
+		style := &st.Text
 		if h.State == "closed" {
-			style = st.Muted
+			style = &st.Muted
 		}
 		pin := ""
 		if i == 0 && forMe(h, me) {
-			pin, style = "★", st.Bold
+			pin, style = "★", &st.Bold
 		}
-		read, readStyle := "", st.Muted
+		read, readStyle := "", &st.Muted
 		switch {
 		case h.Ack != nil:
-			read, readStyle = "✓ "+h.Ack.At.UTC().Format("15:04")+" @"+h.Ack.Username, st.OK
+			read, readStyle = "✓ "+h.Ack.At.UTC().Format("15:04")+" @"+h.Ack.Username, &st.OK
 		case h.AckChecked:
-			read, readStyle = "unread", st.Warn
+			read, readStyle = "unread", &st.Warn
 			unread++
 		}
 		rows = append(rows, issueRow(h.Issue,
-			txt(pin, st.Accent),
+			txt(pin, &st.Accent),
 			txt(strings.TrimPrefix(h.Title, "On-call handoff "), style),
-			txt(model.Ago(now, h.CreatedAt), st.Muted),
-			txt(orDash(h.Author.Display()), st.Muted),
+			txt(model.Ago(now, h.CreatedAt), &st.Muted),
+			txt(orDash(h.Author.Display()), &st.Muted),
 			txt(read, readStyle),
 		))
 		rows[len(rows)-1].mine = h.AddressedTo(me) || strings.EqualFold(h.Author.Username, me)
@@ -213,38 +212,53 @@ func pinForMe(in []model.HandoffNote, me string) []model.HandoffNote {
 }
 
 // lead is who leads an incident; an open S1/S2 without one is flagged: it needs a named lead.
-func lead(st themes.Styles, i model.Incident) cell {
+func lead(st *themes.Styles, i model.Incident) cell {
 	if a := i.Assignee(); a != "" {
-		return txt(a, st.Muted)
+		return txt(a, &st.Muted)
 	}
 	if i.Severity.High() && i.State != "closed" && i.Status != model.StatusResolved {
-		return txt("⚠ no lead", st.Bad)
+		return txt("⚠ no lead", &st.Bad)
 	}
-	return txt("—", st.Muted)
+	return txt("—", &st.Muted)
 }
 
 // sinceCell is a title with what changed since the last session as its tail.
-func sinceCell(title string, c change, st themes.Styles) cell {
-	out := txt(title, st.Text)
+func sinceCell(title string, c change, st *themes.Styles) cell {
+	out := txt(title, &st.Text)
 	if b := c.badge(); b != "" {
-		out.tail, out.tailShort, out.tailStyle = "["+b+"]", "[•]", st.Badge
+		out.tail, out.tailShort, out.tailStyle = "["+b+"]", "[•]", &st.Badge
 	}
 	return out
 }
 
 // txt is a cell of plain styled text.
-func txt(text string, style lipgloss.Style) cell { return cell{text: text, style: style} }
+func txt(text string, style *lipgloss.Style) cell { return cell{text: text, style: style} }
 
-// datePrefix is the "2026-11-23: " many incident titles start with: the AGE column says it.
-var datePrefix = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}:?\s+`)
-
-func withoutDate(title string) string { return datePrefix.ReplaceAllString(title, "") }
-
-func sevStyle(st themes.Styles, n int) lipgloss.Style {
-	if n >= 1 && n <= 4 {
-		return st.Sev[n]
+// withoutDate drops the "2026-11-23: " many incident titles start with: the AGE column
+// says it.
+func withoutDate(title string) string {
+	const n = len("2006-01-02")
+	if len(title) <= n+1 || title[4] != '-' || title[7] != '-' {
+		return title
 	}
-	return st.Sev[0]
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if title[i] < '0' || title[i] > '9' {
+			return title
+		}
+	}
+	rest := title[n:]
+	rest = strings.TrimPrefix(rest, ":")
+	if trimmed := strings.TrimLeft(rest, " \t"); trimmed != rest && trimmed != "" {
+		return trimmed
+	}
+	return title
+}
+
+func sevStyle(st *themes.Styles, n int) *lipgloss.Style {
+	if n >= 1 && n <= 4 {
+		return &st.Sev[n]
+	}
+	return &st.Sev[0]
 }
 
 func countSummary(n int, what string, extra []string) string {

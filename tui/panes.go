@@ -83,6 +83,10 @@ type pane struct {
 	summary  string
 	shown    []row   // the rows the views let through, in the view's order
 	shownFor viewKey // the views shown was made for
+
+	// lines are the rendered rows of shown, at linesWidth (see renderTable)
+	lines      map[int]string
+	linesWidth int
 }
 
 // rows returns the rows the views let through, building them only when the snapshot, the
@@ -97,6 +101,7 @@ func (p *pane) rows(m *Model) []row {
 	}
 	if p.shown == nil || p.shownFor != want {
 		p.shown, p.shownFor = want.apply(p.all), want
+		p.lines = nil
 	}
 	return p.shown
 }

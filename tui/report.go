@@ -146,7 +146,7 @@ func (v *reportView) render(w, height int) []string {
 		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(r.PerDay))), st.Muted.Render("           "+strings.Join(days, " ")), "")
 		lines = append(lines, st.ColHeader.Render("  SEV  OPENED  OPEN  MITIGATE median / p90   RESOLVE median / p90"))
 		for _, s := range r.BySeverity {
-			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
+			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(&m.st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
 				model.Span(s.TimeToMitigate.Median, s.TimeToMitigate.Count)+" / "+model.Span(s.TimeToMitigate.P90, s.TimeToMitigate.Count),
 				model.Span(s.TimeToResolve.Median, s.TimeToResolve.Count)+" / "+model.Span(s.TimeToResolve.P90, s.TimeToResolve.Count)))
 		}

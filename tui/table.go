@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,25 +25,36 @@ type column struct {
 // short tail replaces it when the full one would take more than half the cell.
 type cell struct {
 	text      string
-	style     lipgloss.Style
+	style     *lipgloss.Style // shared with the theme: a cell carries no copy of its style
 	tail      string
 	tailShort string
-	tailStyle lipgloss.Style
+	tailStyle *lipgloss.Style
 }
 
 // width is how many cells the value takes in full.
 func (c cell) width() int {
-	w := lipgloss.Width(c.text)
+	w := textWidth(c.text)
 	if c.tail != "" {
-		w += 1 + lipgloss.Width(c.tail)
+		w += 1 + textWidth(c.tail)
 	}
 	return w
 }
 
+// textWidth is the cells s takes; plain ASCII, the common case, is counted without
+// segmenting graphemes.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x20 {
+			return lipgloss.Width(s)
+		}
+	}
+	return len(s)
+}
+
 // render fits the cell to w cells, styled unless plain (the selected row is one style).
 func (c cell) render(w int, plain bool) string {
-	style := func(s lipgloss.Style, text string) string {
-		if plain {
+	style := func(s *lipgloss.Style, text string) string {
+		if plain || s == nil {
 			return text
 		}
 		return s.Render(text)
@@ -82,7 +93,7 @@ type row struct {
 
 // issueRow is the row of a GitLab issue.
 func issueRow(is model.Issue, cells ...cell) row {
-	return row{id: fmt.Sprintf("%s#%d", is.Project, is.IID), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
+	return row{id: is.Project + "#" + strconv.FormatInt(is.IID, 10), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
 		created: is.CreatedAt, updated: is.UpdatedAt}
 }
 
@@ -133,34 +144,45 @@ func layoutColumns(cols []column, wide []int, width int) (visible []int, widths 
 // renderTable draws up to height lines: an optional header, then the rows from offset.
 // Only the rows on screen are formatted. The cursor row is drawn in the selection style
 // when the table is focused; a one-cell gutter marks it, so it shows without colour too.
-func renderTable(st themes.Styles, cols []column, wide []int, rows []row, width, height, cursor, offset int, focused, header bool) []string {
+//
+// lines, when given, keeps each row's line (all but the selected one) from frame to frame;
+// the caller empties it whenever the rows or the width change.
+func renderTable(st themes.Styles, cols []column, wide []int, rows []row, width, height, cursor, offset int, focused, header bool, lines map[int]string) []string {
 	width-- // the gutter
 	visible, widths := layoutColumns(cols, wide, width)
-	var lines []string
+	var out []string
 	if header && height > 0 {
 		parts := make([]string, len(visible))
 		for k, i := range visible {
 			parts[k] = fit(cols[i].title, widths[k])
 		}
-		lines = append(lines, " "+st.ColHeader.Render(fit(strings.Join(parts, " "), width)))
+		out = append(out, " "+st.ColHeader.Render(fit(strings.Join(parts, " "), width)))
 	}
-	for r := offset; r < len(rows) && len(lines) < height; r++ {
-		parts := make([]string, len(visible))
+	for r := offset; r < len(rows) && len(out) < height; r++ {
 		selected := focused && r == cursor
+		if line, ok := lines[r]; ok && !selected {
+			out = append(out, line)
+			continue
+		}
+		parts := make([]string, len(visible))
 		for k, i := range visible {
 			parts[k] = rows[r].cells[i].render(widths[k], selected)
 		}
 		line := strings.Join(parts, " ")
-		if selected {
+		switch pad := width - lipgloss.Width(line); {
+		case selected:
 			line = st.Accent.Render("▌") + st.Selected.Render(fit(line, width))
-		} else if pad := width - lipgloss.Width(line); pad > 0 {
+		case pad > 0:
 			line = " " + line + strings.Repeat(" ", pad)
-		} else {
+		default:
 			line = " " + line
 		}
-		lines = append(lines, line)
+		if lines != nil && !selected {
+			lines[r] = line
+		}
+		out = append(out, line)
 	}
-	return lines
+	return out
 }
 
 // scrollTo returns the offset that keeps cursor inside a window of size rows.
