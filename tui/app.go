@@ -123,6 +123,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.clockTick()
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		if m.opts.Mouse {
+			return m, m.mouse(msg.(tea.MouseMsg))
+		}
+		return m, nil
 	case openedMsg:
 		if msg.err != nil {
 			m.say("could not open the browser (" + msg.err.Error() + "): " + msg.url)
@@ -258,6 +263,9 @@ func (m *Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
 	v.WindowTitle = m.windowTitle()
+	if m.opts.Mouse && !m.leaving {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	if m.width == 0 || m.height == 0 {
 		v.SetContent("starting…")
 		return v
