@@ -605,3 +605,19 @@ func TestWithoutDate(t *testing.T) {
 		}
 	}
 }
+
+func TestTheSparklineCountsCalendarDaysTodayLast(t *testing.T) {
+	now := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // a Monday, just past midnight
+	at := func(d time.Duration) model.IncidentLine {
+		return model.IncidentLine{Incident: model.Incident{Issue: model.Issue{CreatedAt: now.Add(-d)}}}
+	}
+	r := &model.Report{Incidents: []model.IncidentLine{at(30 * time.Minute), at(2 * time.Hour), at(3 * time.Hour), at(6*24*time.Hour + 30*time.Minute)}}
+	counts, labels := calendarDays(r, now)
+	if strings.Join(labels, " ") != "Tu We Th Fr Sa Su Mo" {
+		t.Errorf("labels %v: want the last seven days, today (Monday) last", labels)
+	}
+	// 00:30 today; 23:00 and 22:00 yesterday (Sunday); six days and a half-hour ago: Tuesday.
+	if fmt.Sprint(counts) != "[1 0 0 0 0 2 1]" {
+		t.Errorf("counts %v", counts)
+	}
+}

@@ -139,11 +139,8 @@ func (v *reportView) render(w, height int) []string {
 	default:
 		lines = append(lines, "", st.Bold.Render(fmt.Sprintf("  %d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen))),
 			st.Muted.Render("  now: "+model.OpenCounts(m.snap.Incidents)))
-		var days []string
-		for i := range r.PerDay {
-			days = append(days, r.Window.From.Add(time.Duration(i) * 24 * time.Hour).UTC().Format("Mon")[:2])
-		}
-		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(r.PerDay))), st.Muted.Render("           "+strings.Join(days, " ")), "")
+		counts, days := calendarDays(r, m.now)
+		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(counts))), st.Muted.Render("           "+strings.Join(days, " ")), "")
 		lines = append(lines, st.ColHeader.Render("  SEV  OPENED  OPEN  MITIGATE median / p90   RESOLVE median / p90"))
 		for _, s := range r.BySeverity {
 			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(&m.st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
@@ -166,6 +163,23 @@ func (v *reportView) render(w, height int) []string {
 		lines[i] = fit(lines[i], w)
 	}
 	return lines
+}
+
+// calendarDays counts the report's incidents by the UTC calendar day they were opened, the
+// last seven days with today last, and labels each day with its weekday.
+func calendarDays(r *model.Report, now time.Time) (counts []int, labels []string) {
+	today := now.UTC().Truncate(24 * time.Hour)
+	counts = make([]int, 7)
+	for _, in := range r.Incidents {
+		d := int(today.Sub(in.CreatedAt.UTC().Truncate(24*time.Hour)).Hours() / 24)
+		if d >= 0 && d < 7 {
+			counts[6-d]++
+		}
+	}
+	for i := 6; i >= 0; i-- {
+		labels = append(labels, today.Add(-time.Duration(i) * 24 * time.Hour).Format("Mon")[:2])
+	}
+	return counts, labels
 }
 
 func spaced(s string) string { return strings.Join(strings.Split(s, ""), "  ") }
