@@ -28,6 +28,9 @@ import (
 type Store struct {
 	dir      string
 	snapshot string // the cached snapshot's file; "" when the cache is off
+	// Clock is the program's clock (--now shifts it): a draft's time is set from it, so
+	// "saved 5m ago" is counted on one clock. Nil: the file system's own time.
+	Clock func() time.Time
 }
 
 // DefaultDir is $XDG_STATE_HOME/oncall.
@@ -130,7 +133,15 @@ func (s *Store) draftPath(key string) string {
 // SaveDraft writes the draft of the handoff key atomically. When it fails (a full disk),
 // the previous draft is intact and the error is short: "not saved: no space left on device".
 func (s *Store) SaveDraft(key, text string) error {
-	return writeAtomic(s.draftPath(key), []byte(text))
+	path := s.draftPath(key)
+	if err := writeAtomic(path, []byte(text)); err != nil {
+		return err
+	}
+	if s.Clock != nil {
+		at := s.Clock()
+		_ = os.Chtimes(path, at, at) // only the "saved … ago" shown depends on it
+	}
+	return nil
 }
 
 // LoadDraft reads the draft of key and when it was saved; ok is false when there is none.

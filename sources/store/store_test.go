@@ -97,3 +97,18 @@ func TestStateIsPrivate(t *testing.T) {
 		t.Errorf("draft mode %v", st.Mode())
 	}
 }
+
+func TestADraftIsDatedByTheProgramsClock(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 15, 20, 0, 0, time.UTC) // --now: not the wall clock
+	s.Clock = func() time.Time { return at }
+	if err := s.SaveDraft("k", "words"); err != nil {
+		t.Fatal(err)
+	}
+	if _, saved, ok, err := s.LoadDraft("k"); err != nil || !ok || !saved.Equal(at) {
+		t.Fatalf("saved at %s (%v %v); want %s", saved, ok, err, at)
+	}
+}
