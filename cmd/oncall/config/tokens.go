@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/oncall-sre/oncall/sources/store"
@@ -44,6 +45,7 @@ func (c *Config) token(section, env, file string) (string, error) {
 // device), and warns when other users can read it.
 func (c *Config) tokenFile(where, section, file string) (string, error) {
 	key := section + ".token_file"
+	file = expandHome(file)
 	b, err := store.ReadRegular(file, MaxTokenFile)
 	var fe *store.FileError
 	switch {
@@ -59,4 +61,17 @@ func (c *Config) tokenFile(where, section, file string) (string, error) {
 		return t, nil
 	}
 	return "", &Error{Path: where, Key: key, Msg: file + " is empty"}
+}
+
+// expandHome reads a leading ~/ as the user's home directory, as a shell would.
+func expandHome(path string) string {
+	rest, ok := strings.CutPrefix(path, "~/")
+	if !ok {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path
+	}
+	return filepath.Join(home, rest)
 }
