@@ -15,13 +15,23 @@ const MaxTokenFile = 4 << 10
 
 // Tokens reads both API tokens from the environment or the files the config names.
 func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
-	if gitlab, err = c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile); err != nil {
+	if gitlab, err = c.GitLabToken(); err != nil {
 		return "", "", err
 	}
-	if pagerduty, err = c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile); err != nil {
+	if pagerduty, err = c.PagerDutyToken(); err != nil {
 		return "", "", err
 	}
 	return gitlab, pagerduty, nil
+}
+
+// GitLabToken reads the GitLab token alone.
+func (c *Config) GitLabToken() (string, error) {
+	return c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile)
+}
+
+// PagerDutyToken reads the PagerDuty token alone.
+func (c *Config) PagerDutyToken() (string, error) {
+	return c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile)
 }
 
 func (c *Config) token(section, env, file string) (string, error) {
