@@ -208,7 +208,7 @@ func scopeLines(s *section, t hub.TokenInfo, err error, now time.Time) {
 	case !t.Active || left <= 0:
 		s.add(markFail, "the token %q expired on %s: create a new one", t.Name, t.ExpiresAt.Format(time.DateOnly))
 	case left < expiryWarning:
-		s.add(markWarn, "the token %q expires on %s, in %s: create a new one before then", t.Name, t.ExpiresAt.Format(time.DateOnly), model.Countdown(left))
+		s.add(markWarn, "the token %q expires on %s, in %s: create a new one before then", t.Name, t.ExpiresAt.Format(time.DateOnly), days(left))
 	}
 }
 
@@ -285,6 +285,14 @@ func printChecklist(w io.Writer, sections []section) (failed bool) {
 		fmt.Fprintln(w, "All good.")
 	}
 	return fails > 0
+}
+
+// days is "6 days", "1 day", or hours under a day.
+func days(d time.Duration) string {
+	if n := int(d / (24 * time.Hour)); n > 0 {
+		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+	}
+	return model.Countdown(d)
 }
 
 func plural(n int, one, many string) string {

@@ -98,6 +98,7 @@ func (l *debugLog) Write(p []byte) (int, error) {
 	if l.size+int64(len(line)) > maxLogSize && l.size > 0 {
 		_ = l.f.Close()
 		l.f = nil
+		_ = os.Rename(l.path, l.path+".1")
 		if err := l.open(); err != nil {
 			return len(p), nil
 		}

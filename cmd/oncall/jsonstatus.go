@@ -21,7 +21,7 @@ type statusDoc struct {
 	Me            *jsonPerson       `json:"me"`
 	Sources       []jsonSource      `json:"sources"`
 	// Warnings are what no source's health says: labels missing from their projects (the
-	// label check) and gaps in the rotation. Always a list.
+	// label check), lists cut at gitlab.max_pages, gaps in the rotation. Always a list.
 	Warnings []string `json:"warnings"`
 }
 

@@ -144,10 +144,15 @@ func coverage(p *model.Person, c model.Coverage) string {
 	return "unknown"
 }
 
-// statusWarnings are what no source's health says: the label check's findings and the
-// gaps in the rotation.
+// statusWarnings are what no source's health says: the label check's findings, the
+// sources' notices (a list cut at gitlab.max_pages) and the gaps in the rotation.
 func statusWarnings(rot model.Rotation, snap model.Snapshot, now time.Time) []string {
 	out := append([]string{}, snap.Warnings...)
+	for _, id := range model.AllSources {
+		for _, n := range snap.Notices[id] {
+			out = append(out, id.Title()+": "+n)
+		}
+	}
 	for _, r := range rot {
 		if w := model.OnCallFor(snap.OnCall, r, now).Warning(now); w != "" {
 			out = append(out, w)
