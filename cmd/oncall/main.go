@@ -162,13 +162,13 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	var ee exitError
 	var ue usageError
 	switch {
-	case errors.As(err, &ee):
-		return ee.code
-	case interruptedBy(ctx) != 0:
-		if err != nil && !errors.Is(err, context.Canceled) {
+	case interruptedBy(ctx) != 0: // whatever the command made of it: it was stopped
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.As(err, &ee) {
 			fmt.Fprintln(stderr, "oncall:", err)
 		}
 		return 128 + int(interruptedBy(ctx))
+	case errors.As(err, &ee):
+		return ee.code
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):

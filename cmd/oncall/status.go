@@ -31,6 +31,9 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 			}
 			defer stop()
 			snap := h.Snapshot(cmd.Context(), now)
+			if err := cmd.Context().Err(); err != nil {
+				return err // interrupted: what came back is not the state of things
+			}
 			if asJSON {
 				err = writeJSON(stdout, cfg.Rotation, snap, now)
 			} else {
