@@ -33,32 +33,46 @@ func newDemoCmd(g *globals) *cobra.Command {
 // demo is set; openHandoff starts it in the handoff editor. ctx is the command's: a SIGINT
 // or SIGTERM cancels it, and so does quitting, abandoning every request in flight.
 func runDashboard(ctx context.Context, g *globals, demo *simSetup, openHandoff bool) error {
-	cfg, clock, err := g.load()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts, stop, err := prepareDashboard(ctx, g, demo, openHandoff)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	opts := dashboardOptions(cfg, clock, ctx, os.Getenv)
+	defer stop()
+	return runProgram(tea.NewProgram(wrapModel(tui.New(opts)), tea.WithoutSignalHandler()))
+}
+
+// prepareDashboard wires everything the dashboard needs: the config's options, the hub
+// (the simulator's when demo is set, closed by stop), the local state, and the warnings to
+// show at start (the config's, and the state's: "cache off: read-only file system").
+func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHandoff bool) (opts tui.Options, stop func(), err error) {
+	cfg, clock, err := g.load()
+	if err != nil {
+		return opts, nil, err
+	}
+	opts = dashboardOptions(cfg, clock, ctx, os.Getenv)
 	opts.OpenHandoff = openHandoff
+	stop = func() {}
 	var h *hub.Hub
 	if demo != nil {
 		srv, sh, err := startSim(cfg, "127.0.0.1:0", *demo, clock(), g.log)
 		if err != nil {
-			return err
+			return opts, nil, err
 		}
-		defer srv.Close()
+		stop = func() { _ = srv.Close() }
 		h, opts.Label = sh, "demo · simulator "+srv.URL
 	} else if h, err = realHub(cfg, g.log); err != nil {
-		return err
+		return opts, nil, err
 	}
 	state, err := openState(h, demo != nil)
 	if err != nil {
-		return err
+		stop()
+		return opts, nil, err
 	}
 	opts.Backend, opts.Local = h, state
 	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
-	return runProgram(tea.NewProgram(wrapModel(tui.New(opts)), tea.WithoutSignalHandler()))
+	return opts, stop, nil
 }
 
 // dashboardOptions are the TUI's options from the config and the terminal's environment.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
@@ -125,4 +128,59 @@ func TestDashboardOptionsFollowTheConfig(t *testing.T) {
 	if code, _, errs := oncall("status", "--theme", "neon", "--config", path); code != exitBadInput || !strings.Contains(errs, `--theme "neon" is not a theme; use auto, dark, light, mono`) {
 		t.Errorf("--theme neon: exit %d %q", code, errs)
 	}
+}
+
+// The dashboard starts with the local state's warnings (a cache directory it cannot write)
+// and the config's.
+func TestTheDashboardShowsTheStatesWarnings(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
+	path := writeConfig(t, srv.URL)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", blocker) // a file where a directory should be: works as root too
+	opts, stop, err := prepareDashboard(context.Background(), &globals{configPath: path}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if len(opts.Warnings) != 1 || !strings.HasPrefix(opts.Warnings[0], "cache off: ") {
+		t.Errorf("warnings %q", opts.Warnings)
+	}
+}
+
+// The demo acts on pages as the simulated engineer on call, with their own PagerDuty user
+// key: a and x work without a pagerduty.from (a configured one names nobody there).
+func TestTheDemoActsOnPagesAsTheEngineerOnCall(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	path := writeConfig(t, "https://gitlab.example.com")
+	editConfig(t, path, "  token_env: TEST_PD_TOKEN\n", "  token_env: TEST_PD_TOKEN\n  from: someone@example.com\n")
+	opts, stop, err := prepareDashboard(context.Background(), &globals{configPath: path, now: simNow.Format(time.RFC3339)}, &simSetup{seed: 1}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	h := opts.Backend.(*hub.Hub)
+	ctx := context.Background()
+	me, err := h.PagerDutyMe(ctx)
+	if err != nil || me.Name == "" {
+		t.Fatalf("who acts: %+v %v", me, err)
+	}
+	patch, err := h.Fetch(ctx, model.SourcePages, simNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap model.Snapshot
+	patch(&snap)
+	for _, p := range snap.Pages.Open {
+		if p.Status == model.PageTriggered {
+			if got, err := h.AcknowledgePage(ctx, p.ID); err != nil || got.Status != model.PageAcknowledged {
+				t.Errorf("acknowledging %s: %+v %v", p.ID, got, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no triggered page in the demo")
 }
