@@ -55,6 +55,8 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
     --as-note     add the file as a note to the existing handoff
   --retry         re-arms the handoffs GitLab refused for good (held: e.g. a token without
                   the api scope, since fixed) and tries everything in the outbox now
+  --sim           any of these (and the editor) on the embedded simulator, whose drafts and
+                  outbox are kept apart from the real ones
 
 Exit codes: 0 published (the URL is printed), 1 not published (it waits in the outbox, or
 another oncall is publishing it), 2 bad input, 3 the shift already has a handoff (its URL is

@@ -115,7 +115,11 @@ func newRoot(stdout, stderr io.Writer) (*cobra.Command, *globals) {
 		Long: `oncall shows the production incident and change queue (GitLab), who is on call
 now and next (PagerDuty), the open ~oncall issues and recent handoffs, in one screen.
 
-Run "oncall demo" to try it on the embedded simulator, no account needed.`,
+Run "oncall demo" to try it on the embedded simulator, no account needed; status, report,
+handoff and config check take --sim to do the same.
+
+Set up: "oncall config init" writes a commented config to edit, "oncall config check"
+tests it (connections, token scopes, labels).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -133,7 +137,7 @@ Run "oncall demo" to try it on the embedded simulator, no account needed.`,
 	pf.StringVar(&g.configPath, "config", "", "config file (default $ONCALL_CONFIG or $XDG_CONFIG_HOME/oncall/config.yaml)")
 	pf.StringVar(&g.now, "now", "", "pretend it is this instant (RFC 3339), for demos and looking back at a shift")
 	pf.StringVar(&g.theme, "theme", "", "colour theme, instead of the config's: "+strings.Join(config.Themes, ", "))
-	pf.BoolVar(&g.debug, "debug", false, "log every API request, with its status and duration, to "+debugLogPath())
+	pf.BoolVar(&g.debug, "debug", false, "log every API request (method, URL, status, duration, bytes) to $XDG_STATE_HOME/oncall/oncall.log")
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(config.Themes, cobra.ShellCompDirectiveNoFileComp))
 	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout), newHandoffCmd(g, stdout), newReportCmd(g, stdout),
 		newConfigCmd(g, stdout), newVersionCmd(stdout))
