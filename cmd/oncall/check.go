@@ -249,6 +249,9 @@ func checkPagerDuty(ctx context.Context, h *hub.Hub, cfg *config.Config, now tim
 		pagPatch(&snap)
 		s.add(markOK, "pages: %d triggered, %d acknowledged", snap.Pages.Triggered, snap.Pages.Acknowledged)
 	}
+	// Whether the key may write cannot be asked: PagerDuty has no endpoint describing a key,
+	// and a read-only general access key "only makes GET calls" (support.pagerduty.com,
+	// API Access Keys), answering 403 to the rest. So the line says who would act.
 	switch {
 	case errMe == nil && cfg.PagerDuty.From != "":
 		s.add(markOK, "acknowledging and resolving pages: as %s <%s> (pagerduty.from), if the key may write", model.CleanLine(me.Name), model.CleanLine(me.Email))
