@@ -10,69 +10,87 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/oncall-sre/oncall/cmd/oncall/config"
 	"github.com/oncall-sre/oncall/sources/hub"
-	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/tui"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {
-	var seed uint64
-	var faults []string
+	var setup simSetup
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the dashboard on the embedded simulator (no token, no network)",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			fs, err := faultFlags(faults)
-			if err != nil {
-				return err
-			}
-			return runDashboard(g, &demoOptions{seed: seed, faults: fs}, false)
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDashboard(cmd.Context(), g, &setup, false)
 		},
 	}
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated world (other seeds, other people and times)")
-	cmd.Flags().StringArrayVar(&faults, "fault", nil, faultHelp)
+	setup.addFlags(cmd)
 	return cmd
 }
 
-// demoOptions shape the simulator the demo runs on.
-type demoOptions struct {
-	seed   uint64
-	faults map[string]sim.Fault
-}
-
 // runDashboard runs the TUI against the configured services, or against the simulator when
-// demo is set; openHandoff starts it in the handoff editor.
-func runDashboard(g *globals, demo *demoOptions, openHandoff bool) error {
-	cfg, clock, err := g.load()
+// demo is set; openHandoff starts it in the handoff editor. ctx is the command's: a SIGINT
+// or SIGTERM cancels it, and so does quitting, abandoning every request in flight.
+func runDashboard(ctx context.Context, g *globals, demo *simSetup, openHandoff bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opts, stop, err := prepareDashboard(ctx, g, demo, openHandoff)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel() // quitting abandons every request still in flight
-	opts := tui.Options{Rotation: cfg.Rotation, Refresh: cfg.Refresh, Clock: clock, Theme: cfg.Theme, Context: ctx,
-		HandoffProject: cfg.GitLab.HandoffProject, Confidential: cfg.Handoff.Confidential, OpenHandoff: openHandoff}
-	if os.Getenv("NO_COLOR") != "" && cfg.Theme == "auto" {
-		opts.Theme = "mono"
+	defer stop()
+	return runProgram(tea.NewProgram(wrapModel(tui.New(opts)), tea.WithoutSignalHandler()))
+}
+
+// prepareDashboard wires everything the dashboard needs: the config's options, the hub
+// (the simulator's when demo is set, closed by stop), the local state, and the warnings to
+// show at start (the config's, and the state's: "cache off: read-only file system").
+func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHandoff bool) (opts tui.Options, stop func(), err error) {
+	cfg, clock, err := g.load()
+	if err != nil {
+		return opts, nil, err
 	}
+	opts = dashboardOptions(cfg, clock, ctx, os.Getenv)
+	opts.OpenHandoff = openHandoff
+	stop = func() {}
 	var h *hub.Hub
 	if demo != nil {
-		srv, sh, err := startSim(cfg, "127.0.0.1:0", demo.seed, clock(), demo.faults)
+		srv, sh, err := startSim(cfg, "127.0.0.1:0", *demo, clock(), g.log)
 		if err != nil {
-			return err
+			return opts, nil, err
 		}
-		defer srv.Close()
+		stop = func() { _ = srv.Close() }
 		h, opts.Label = sh, "demo · simulator "+srv.URL
-	} else if h, err = realHub(cfg); err != nil {
-		return err
+	} else if h, err = realHub(cfg, g.log); err != nil {
+		return opts, nil, err
 	}
 	state, err := openState(h, demo != nil)
 	if err != nil {
-		return err
+		stop()
+		return opts, nil, err
 	}
 	opts.Backend, opts.Local = h, state
-	return runProgram(tea.NewProgram(tui.New(opts), tea.WithoutSignalHandler()))
+	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
+	return opts, stop, nil
 }
+
+// dashboardOptions are the TUI's options from the config and the terminal's environment.
+func dashboardOptions(cfg *config.Config, clock func() time.Time, ctx context.Context, getenv func(string) string) tui.Options {
+	opts := tui.Options{Rotation: cfg.Rotation, Refresh: cfg.Refresh, Clock: clock, Theme: cfg.Theme, Context: ctx,
+		HandoffProject: cfg.GitLab.HandoffProject, Confidential: cfg.Handoff.Confidential,
+		Keys: cfg.Keys, Mouse: cfg.Mouse,
+		Notify: tui.Notify{Bell: cfg.Notify.Bell, Desktop: cfg.Notify.DesktopFor(getenv)},
+	}
+	if getenv("NO_COLOR") != "" && cfg.Theme == "auto" {
+		opts.Theme = "mono"
+	}
+	return opts
+}
+
+// wrapModel lets a test watch the real dashboard from inside its process (the signal
+// tests report each key the model has taken). It changes nothing in oncall itself.
+var wrapModel = func(m tea.Model) tea.Model { return m }
 
 // signals that end the dashboard. Each saves the draft as it is on screen and restores the
 // terminal before the process exits with the conventional 128+n.

@@ -40,6 +40,7 @@ func (o handoffFlags) check() error {
 
 func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
 	var o handoffFlags
+	var sf simFlags
 	cmd := &cobra.Command{
 		Use:   "handoff",
 		Short: "Write the handoff for the current shift (opens the editor), or --print / --publish FILE / --retry",
@@ -54,6 +55,8 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
     --as-note     add the file as a note to the existing handoff
   --retry         re-arms the handoffs GitLab refused for good (held: e.g. a token without
                   the api scope, since fixed) and tries everything in the outbox now
+  --sim           any of these (and the editor) on the embedded simulator, whose drafts and
+                  outbox are kept apart from the real ones
 
 Exit codes: 0 published (the URL is printed), 1 not published (it waits in the outbox, or
 another oncall is publishing it), 2 bad input, 3 the shift already has a handoff (its URL is
@@ -64,7 +67,11 @@ printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 				return err
 			}
 			if !o.headless() {
-				return runDashboard(g, nil, true)
+				var demo *simSetup
+				if sf.on {
+					demo = &sf.simSetup
+				}
+				return runDashboard(cmd.Context(), g, demo, true)
 			}
 			cfg, clock, err := g.load()
 			if err != nil {
@@ -76,11 +83,13 @@ printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 					return err
 				}
 			}
-			h, err := realHub(cfg)
+			now := clock()
+			h, stop, err := sf.connect(g, cfg, now, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			p := &publisher{h: h, now: clock(), stdout: stdout, stderr: cmd.ErrOrStderr()}
+			defer stop()
+			p := &publisher{h: h, now: now, stdout: stdout, stderr: cmd.ErrOrStderr(), demo: sf.on}
 			switch {
 			case o.print:
 				facts, err := h.HandoffFacts(cmd.Context(), p.now)
@@ -102,5 +111,6 @@ printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 	f.BoolVar(&o.again, "again", false, "with --publish: publish another handoff although the shift has one")
 	f.BoolVar(&o.asNote, "as-note", false, "with --publish: add the file as a note to the shift's handoff")
 	f.BoolVar(&o.retry, "retry", false, "re-arm held handoffs and try the outbox now")
+	sf.addFlags(cmd)
 	return cmd
 }

@@ -65,7 +65,8 @@ func fixtureSnapshot() model.Snapshot {
 		},
 		Pages: model.Pages{Triggered: 1, Acknowledged: 0, Open: []model.Page{{Title: "[FIRING:1] GitalyCPUSaturation", Status: "triggered",
 			Service: "GitLab.com Gitaly", URL: "https://example.pagerduty.com/incidents/Q1", CreatedAt: at(15, 16)}}},
-		Me: &eoc,
+		Me:       &eoc,
+		Warnings: []string{"label 'Incident' does not exist in gitlab-com/gl-infra/production; did you mean 'incident'?"},
 	}
 	s.Changes[0].Assignees = []model.Person{{Name: "Emma Clarke", Username: "eclarke"}}
 	s.Handoffs[1].State, s.Handoffs[1].ClosedAt = "closed", at(8, 0)

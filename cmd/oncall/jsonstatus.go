@@ -20,6 +20,9 @@ type statusDoc struct {
 	Handoffs      []jsonHandoff     `json:"handoffs"`
 	Me            *jsonPerson       `json:"me"`
 	Sources       []jsonSource      `json:"sources"`
+	// Warnings are what no source's health says: labels missing from their projects (the
+	// label check), lists cut at gitlab.max_pages, gaps in the rotation. Always a list.
+	Warnings []string `json:"warnings"`
 }
 
 type jsonShift struct {
@@ -115,7 +118,8 @@ func newStatusDoc(rot model.Rotation, snap model.Snapshot, now time.Time) status
 			}
 			return out
 		}),
-		Me: person(snap.Me),
+		Me:       person(snap.Me),
+		Warnings: statusWarnings(rot, snap, now),
 	}
 	for _, id := range model.AllSources {
 		h := snap.Health[id]

@@ -38,7 +38,7 @@ func TestTypistChild(t *testing.T) {
 	}
 	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), nil)
 	cfg := mustConfig(t)
-	h, err := newHub(cfg, srv.URL, srv.URL, "gl", "pd")
+	h, err := newHub(cfg, endpoint{srv.URL, "gl"}, endpoint{srv.URL, "pd"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,10 +37,13 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
-// globals are the flags every subcommand shares.
+// globals are the flags every subcommand shares, and what they open.
 type globals struct {
 	configPath string
 	now        string
+	theme      string    // --theme: wins over the config's
+	debug      bool      // --debug: log to debugLogPath()
+	log        *debugLog // open while a command runs with --debug
 }
 
 // instantRange is how far from today an instant given on the command line may be: far
@@ -75,11 +81,33 @@ func (g *globals) load() (*config.Config, func() time.Time, error) {
 	if err != nil {
 		return nil, nil, usageError{err}
 	}
+	if g.theme != "" {
+		c.Theme = g.theme
+	}
 	clock, err := g.clock()
 	return c, clock, err
 }
 
-func newRoot(stdout, stderr io.Writer) *cobra.Command {
+// start checks the global flags and opens the debug log; it runs before every command.
+func (g *globals) start(cmd *cobra.Command) error {
+	if g.theme != "" {
+		if err := config.CheckTheme("", g.theme); err != nil {
+			return usageError{fmt.Errorf("--theme %q is not a theme; use %s", g.theme, strings.Join(config.Themes, ", "))}
+		}
+	}
+	if !g.debug {
+		return nil
+	}
+	l, err := openDebugLog(debugLogPath())
+	if err != nil {
+		return err
+	}
+	g.log = l
+	l.Info("start", "command", cmd.CommandPath(), "version", strings.Split(currentVersion(), "\n")[0], "pid", os.Getpid())
+	return nil
+}
+
+func newRoot(stdout, stderr io.Writer) (*cobra.Command, *globals) {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "oncall",
@@ -87,39 +115,66 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `oncall shows the production incident and change queue (GitLab), who is on call
 now and next (PagerDuty), the open ~oncall issues and recent handoffs, in one screen.
 
-Run "oncall demo" to try it on the embedded simulator, no account needed.`,
+Run "oncall demo" to try it on the embedded simulator, no account needed; status, report,
+handoff and config check take --sim to do the same.
+
+Set up: "oncall config init" writes a commented config to edit, "oncall config check"
+tests it (connections, token scopes, labels).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDashboard(g, nil, false)
+			return runDashboard(cmd.Context(), g, nil, false)
 		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return g.start(cmd) },
+		Version:           currentVersion(),
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configPath, "config", "", "config file (default $ONCALL_CONFIG or $XDG_CONFIG_HOME/oncall/config.yaml)")
 	pf.StringVar(&g.now, "now", "", "pretend it is this instant (RFC 3339), for demos and looking back at a shift")
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout), newHandoffCmd(g, stdout), newReportCmd(g, stdout))
-	return root
+	pf.StringVar(&g.theme, "theme", "", "colour theme, instead of the config's: "+strings.Join(config.Themes, ", "))
+	pf.BoolVar(&g.debug, "debug", false, "log every API request (method, URL, status, duration, bytes) to $XDG_STATE_HOME/oncall/oncall.log")
+	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(config.Themes, cobra.ShellCompDirectiveNoFileComp))
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g, stdout), newSimCmd(g, stdout), newHandoffCmd(g, stdout), newReportCmd(g, stdout),
+		newConfigCmd(g, stdout), newVersionCmd(stdout))
+	return root, g
 }
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// run runs one command. SIGINT and SIGTERM cancel the context every command runs under:
+// requests in flight are abandoned and the command ends with 128+n. The dashboard handles
+// signals itself as well (runProgram), to save the draft first.
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	root, g := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	code := exitCode(ctx, root.ExecuteContext(ctx), stderr)
+	g.log.Close(code)
+	return code
+}
+
+// exitCode prints err and says the exit code it means.
+func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	var ee exitError
 	var ue usageError
 	switch {
-	case err == nil:
-		return exitOK
+	case interruptedBy(ctx) != 0: // whatever the command made of it: it was stopped
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.As(err, &ee) {
+			fmt.Fprintln(stderr, "oncall:", err)
+		}
+		return 128 + int(interruptedBy(ctx))
 	case errors.As(err, &ee):
 		return ee.code
+	case err == nil:
+		return exitOK
 	case errors.As(err, &ue):
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "oncall:", line)
@@ -141,4 +196,19 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// interruptedBy is the signal that cancelled ctx (from signal.NotifyContext, whose cause
+// names it), or 0.
+func interruptedBy(ctx context.Context) syscall.Signal {
+	if ctx.Err() == nil {
+		return 0
+	}
+	cause := context.Cause(ctx).Error()
+	for _, s := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		if strings.HasPrefix(cause, s.String()) {
+			return s
+		}
+	}
+	return 0
 }

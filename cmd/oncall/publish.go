@@ -43,6 +43,7 @@ type publisher struct {
 	h              *hub.Hub
 	now            time.Time
 	stdout, stderr io.Writer
+	demo           bool // on the simulator: the demo's own state directory
 }
 
 func (p *publisher) warn(format string, a ...any) {
@@ -50,7 +51,7 @@ func (p *publisher) warn(format string, a ...any) {
 }
 
 func (p *publisher) state() (*outbox.Local, error) {
-	state, err := openState(p.h, false)
+	state, err := openState(p.h, p.demo)
 	if err != nil {
 		return nil, err
 	}

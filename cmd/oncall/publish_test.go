@@ -193,7 +193,7 @@ func TestAnUnwritableCacheTurnsTheCacheOffNotTheState(t *testing.T) {
 	blocker := filepath.Join(t.TempDir(), "file")
 	_ = os.WriteFile(blocker, nil, 0o600)
 	t.Setenv("XDG_CACHE_HOME", blocker) // a file where a directory should be: works as root too
-	h, err := newHub(mustConfig(t), srv.URL, srv.URL, "gl", "pd")
+	h, err := newHub(mustConfig(t), endpoint{srv.URL, "gl"}, endpoint{srv.URL, "pd"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 func newReportCmd(g *globals, stdout io.Writer) *cobra.Command {
 	var since, from, to string
 	var shift, asJSON bool
+	var sf simFlags
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Incident metrics and the error budget from the production queue, as Markdown (or --json)",
@@ -26,7 +26,7 @@ criticality, ~oncall issues opened and closed, and the error budget.
 The window is --since 7d (the default), or --from/--to (RFC 3339 or YYYY-MM-DD, UTC),
 or --shift for the shift in progress.`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, clock, err := g.load()
 			if err != nil {
 				return err
@@ -36,11 +36,12 @@ or --shift for the shift in progress.`,
 			if err != nil {
 				return err
 			}
-			h, err := realHub(cfg)
+			h, stop, err := sf.connect(g, cfg, now, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			r, err := h.Report(context.Background(), w, now)
+			defer stop()
+			r, err := h.Report(cmd.Context(), w, now)
 			if err != nil {
 				return err
 			}
@@ -57,6 +58,7 @@ or --shift for the shift in progress.`,
 	f.StringVar(&to, "to", "", "the window's end (default now)")
 	f.BoolVar(&shift, "shift", false, "the shift in progress")
 	f.BoolVar(&asJSON, "json", false, "print JSON for machines")
+	sf.addFlags(cmd)
 	return cmd
 }
 

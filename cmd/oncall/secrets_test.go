@@ -66,7 +66,7 @@ func TestTokensAreNeverWrittenOrPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := realHub(cfg)
+	h, err := realHub(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,31 +4,23 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 )
 
 func newSimCmd(g *globals, stdout io.Writer) *cobra.Command {
 	var listen string
-	var seed uint64
-	var faults []string
+	var setup simSetup
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the GitLab and PagerDuty simulator alone, for curl, glab or another oncall",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}
-			fs, err := faultFlags(faults)
-			if err != nil {
-				return err
-			}
-			srv, _, err := startSim(cfg, listen, seed, clock(), fs)
+			srv, _, err := startSim(cfg, listen, setup, clock(), g.log)
 			if err != nil {
 				return err
 			}
@@ -42,10 +34,8 @@ Point oncall at it with a config holding
   gitlab:    {url: %[1]s}
   pagerduty: {url: %[1]s}
 `, srv.URL, url.PathEscape(cfg.GitLab.ProductionProject), cfg.Labels.Incident, cfg.Rotation[0].Schedule)
-			stop := make(chan os.Signal, 1)
-			signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 			select {
-			case <-stop:
+			case <-cmd.Context().Done(): // SIGINT or SIGTERM
 				return srv.Close()
 			case err := <-waitErr(srv.Wait):
 				return err
@@ -53,8 +43,7 @@ Point oncall at it with a config holding
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated world")
-	cmd.Flags().StringArrayVar(&faults, "fault", nil, faultHelp)
+	setup.addFlags(cmd)
 	return cmd
 }
 

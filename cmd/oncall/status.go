@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -15,21 +14,26 @@ import (
 
 func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 	var asJSON bool
+	var sf simFlags
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Print the dashboard's snapshot as text (or --json); exit 1 if any source failed",
 		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, clock, err := g.load()
 			if err != nil {
 				return err
 			}
-			h, err := realHub(cfg)
+			now := clock()
+			h, stop, err := sf.connect(g, cfg, now, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			now := clock()
-			snap := h.Snapshot(context.Background(), now)
+			defer stop()
+			snap := h.Snapshot(cmd.Context(), now)
+			if err := cmd.Context().Err(); err != nil {
+				return err // interrupted: what came back is not the state of things
+			}
 			if asJSON {
 				err = writeJSON(stdout, cfg.Rotation, snap, now)
 			} else {
@@ -47,6 +51,7 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
+	sf.addFlags(cmd)
 	return cmd
 }
 
@@ -61,21 +66,23 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 	p("oncall status at %s", now.UTC().Format("Mon 02 Jan 2006 15:04 UTC"))
 	p("")
 	p("On call: %s until %s UTC; handoff %s -> %s in %s", ho.From.Name, ho.At.Format("15:04"), ho.From.Name, ho.To.Name, model.Countdown(ho.At.Sub(now)))
-	byRegion := map[string]model.OnCall{}
-	for _, oc := range snap.OnCall {
-		byRegion[oc.Region] = oc
-	}
 	for _, r := range rot {
-		oc := byRegion[r.Name]
+		oc := model.OnCallFor(snap.OnCall, r, now)
 		mark := " "
 		if r.Name == ho.From.Name {
 			mark = "*"
 		}
-		p("  %s %s\t%s-%s\tnow: %s\tnext: %s (%s UTC)", mark, r.Name, r.Start, r.End, name(oc.Now, "off shift"), name(oc.Next, "unknown"), oc.NextStart.Format("Mon 15:04"))
+		p("  %s %s\t%s-%s\tnow: %s\tnext: %s (%s UTC)", mark, r.Name, r.Start, r.End, coverage(oc.Now, oc.NowCoverage), coverage(oc.Next, oc.NextCoverage), oc.NextStart.UTC().Format("Mon 15:04"))
 	}
 	p("Pages: %d triggered, %d acknowledged", snap.Pages.Triggered, snap.Pages.Acknowledged)
+	if ws := statusWarnings(rot, snap, now); len(ws) > 0 {
+		p("\nWarnings")
+		for _, w := range ws {
+			p("  ! %s", w)
+		}
+	}
 
-	p("\nIncidents (%d open)", len(snap.Incidents))
+	p("\nIncidents (%s)", model.OpenCounts(snap.Incidents))
 	for _, i := range snap.Incidents {
 		p("  %s\t%s\t%s\t%s\t%s", i.Severity, i.Status, flagged(i)+i.Title, model.Ago(now, i.CreatedAt), orNone(i.Assignee()))
 	}
@@ -126,11 +133,35 @@ func flagged(i model.Incident) string {
 	return b.String()
 }
 
-func name(p *model.Person, none string) string {
-	if p == nil {
-		return none
+// coverage names who holds a pager, or says why nobody is named: the region is off shift,
+// nobody is scheduled (a gap in the rotation), or PagerDuty did not say (unknown).
+func coverage(p *model.Person, c model.Coverage) string {
+	switch {
+	case c == model.CoverageOffShift:
+		return "off shift"
+	case c == model.CoverageGap:
+		return "nobody scheduled"
+	case p != nil:
+		return p.Display()
 	}
-	return p.Display()
+	return "unknown"
+}
+
+// statusWarnings are what no source's health says: the label check's findings, the
+// sources' notices (a list cut at gitlab.max_pages) and the gaps in the rotation.
+func statusWarnings(rot model.Rotation, snap model.Snapshot, now time.Time) []string {
+	out := append([]string{}, snap.Warnings...)
+	for _, id := range model.AllSources {
+		for _, n := range snap.Notices[id] {
+			out = append(out, id.Title()+": "+n)
+		}
+	}
+	for _, r := range rot {
+		if w := model.OnCallFor(snap.OnCall, r, now).Warning(now); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func orNone(s string) string {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -11,85 +11,66 @@ import (
 	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/outbox"
-	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/store"
 )
 
-// newHub wires the sources for cfg. glURL and pdURL override the config's URLs (the demo
-// points them at the simulator); tokens come from the environment or token files.
-func newHub(cfg *config.Config, glURL, pdURL, glToken, pdToken string) (*hub.Hub, error) {
-	if glURL == "" {
-		glURL = cfg.GitLab.URL
+// endpoint is where one API is and the token it is called with.
+type endpoint struct{ url, token string }
+
+// newHub wires the sources for cfg. gl and pd override the config's URLs when set (the
+// simulator); log, when not nil (--debug), records every request.
+func newHub(cfg *config.Config, gl, pd endpoint, log *debugLog) (*hub.Hub, error) {
+	if gl.url == "" {
+		gl.url = cfg.GitLab.URL
 	}
-	if pdURL == "" {
-		pdURL = cfg.PagerDuty.URL
+	if pd.url == "" {
+		pd.url = cfg.PagerDuty.URL
 	}
+	log.redact(gl.token, pd.token)
 	return hub.New(hub.Config{
 		GitLab: gitlab.Config{
-			BaseURL: glURL, Token: glToken, Labels: cfg.Labels,
+			BaseURL: gl.url, Token: gl.token, Labels: cfg.Labels,
 			ProductionProject: cfg.GitLab.ProductionProject,
 			OncallProject:     cfg.GitLab.OncallProject,
 			HandoffProject:    cfg.GitLab.HandoffProject,
+			MaxPages:          cfg.GitLab.MaxPages,
 		},
-		PagerDutyURL: pdURL, PagerDutyToken: pdToken,
-		Rotation:     cfg.Rotation,
-		Timeout:      cfg.Timeout,
-		People:       cfg.People,
-		Budget:       cfg.Budget,
-		Confidential: cfg.Handoff.Confidential,
-		HTTPClient: &http.Client{Transport: &http.Transport{
+		PagerDutyURL: pd.url, PagerDutyToken: pd.token,
+		PagerDutyFrom: cfg.PagerDuty.From,
+		Rotation:      cfg.Rotation,
+		Timeout:       cfg.Timeout,
+		People:        cfg.People,
+		Budget:        cfg.Budget,
+		Confidential:  cfg.Handoff.Confidential,
+		MaxServerWait: cfg.MaxServerWait,
+		HTTPClient: &http.Client{Transport: log.transport(&http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			MaxIdleConnsPerHost:   8,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: cfg.Timeout,
 			IdleConnTimeout:       90 * time.Second,
-		}},
+		})},
 	})
 }
 
-// realHub reads the tokens and wires the configured services.
-func realHub(cfg *config.Config) (*hub.Hub, error) {
+// realHub reads the tokens and wires the configured services. What is worth a warning
+// (a token file others can read) is added to cfg.Warnings.
+func realHub(cfg *config.Config, log *debugLog) (*hub.Hub, error) {
 	glToken, pdToken, err := cfg.Tokens()
 	if err != nil {
 		return nil, usageError{err}
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintln(os.Stderr, "oncall: warning:", w)
-	}
-	return newHub(cfg, "", "", glToken, pdToken)
+	return newHub(cfg, endpoint{token: glToken}, endpoint{token: pdToken}, log)
 }
 
-// simOptions builds a simulated world that matches the config: same projects, labels and
-// rotation, so the demo exercises the same code paths as production.
-func simOptions(cfg *config.Config, seed uint64, now time.Time, faults map[string]sim.Fault) sim.Options {
-	return sim.Options{
-		Seed: seed, Now: now, Rotation: cfg.Rotation, Labels: cfg.Labels, Faults: faults,
-		ProductionProject: cfg.GitLab.ProductionProject,
-		OncallProject:     cfg.GitLab.OncallProject,
-		HandoffProject:    cfg.GitLab.HandoffProject,
+// warn prints each warning on its own line.
+func warn(w io.Writer, warnings []string) {
+	for _, s := range warnings {
+		fmt.Fprintln(w, "oncall: warning:", s)
 	}
 }
 
-// startSim runs the simulator on addr and returns a hub wired to it. Without a people map
-// in the config, the simulator's own people are mapped, so handoffs get assignees.
-func startSim(cfg *config.Config, addr string, seed uint64, now time.Time, faults map[string]sim.Fault) (*sim.Server, *hub.Hub, error) {
-	srv, s, err := sim.Start(addr, simOptions(cfg, seed, now, faults))
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot start the simulator: %w", err)
-	}
-	if len(cfg.People) == 0 {
-		cfg.People = s.People()
-	}
-	// The simulator accepts any token; these make the requests look like real ones.
-	h, err := newHub(cfg, srv.URL, srv.URL, "glpat-demo", "pd-demo")
-	if err != nil {
-		_ = srv.Close()
-		return nil, nil, err
-	}
-	return srv, h, nil
-}
-
-// openState opens the state directory (a separate one for the demo, so that simulated
+// openState opens the state directory (a separate one for the simulator, so that simulated
 // drafts never mix with real ones) and the outbox that publishes through h. A cache
 // directory that cannot be written (read-only, full, no permission) turns the snapshot
 // cache off instead of stopping the dashboard: the returned state's Warnings say so
@@ -109,20 +90,3 @@ func openState(h *hub.Hub, demo bool) (*outbox.Local, error) {
 	}
 	return l, nil
 }
-
-// faultFlags reads repeated --fault SOURCE=KIND[:ARG] flags.
-func faultFlags(specs []string) (map[string]sim.Fault, error) {
-	out := map[string]sim.Fault{}
-	for _, spec := range specs {
-		sources, f, err := sim.ParseFault(spec)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("--fault: %w", err)}
-		}
-		for _, s := range sources {
-			out[s] = f
-		}
-	}
-	return out, nil
-}
-
-const faultHelp = "make a source misbehave: SOURCE=KIND[:ARG], SOURCE one of queue, oncall, handoffs, rotation, pages, all; KIND latency:3s, errors:0.3, 429[:40s], 503[:40s], html, hang, truncated, malformed, escapes, huge (repeatable)"

@@ -90,6 +90,7 @@ func (s *Sim) clock() time.Time {
 func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v4/", s.serveGitLab)
+	mux.HandleFunc("GET /api/v4/personal_access_tokens/self", s.serveTokenSelf)
 	s.pagerDutyRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")

@@ -40,6 +40,12 @@ type File struct {
 	Handoff   HandoffFile       `yaml:"handoff"`
 	Budget    BudgetFile        `yaml:"budget"`
 	People    map[string]string `yaml:"people"` // PagerDuty email -> GitLab username
+	Notify    NotifyFile        `yaml:"notify"`
+	Mouse     bool              `yaml:"mouse"`
+	// Keys rebinds the dashboard's keys by name (tui.KeyNames): name -> keys.
+	Keys map[string][]string `yaml:"keys"`
+	// MaxServerWait caps any wait a server imposes (Retry-After, RateLimit-Reset).
+	MaxServerWait string `yaml:"max_server_wait"`
 }
 
 type BudgetFile struct {
@@ -61,6 +67,7 @@ type GitLabFile struct {
 	OncallProject     string `yaml:"oncall_project"`
 	HandoffProject    string `yaml:"handoff_project"`
 	Insecure          bool   `yaml:"insecure"`
+	MaxPages          int    `yaml:"max_pages"` // pages of 100 issues read of one list at most
 }
 
 type PagerDutyFile struct {
@@ -68,6 +75,7 @@ type PagerDutyFile struct {
 	TokenEnv  string `yaml:"token_env"`
 	TokenFile string `yaml:"token_file"`
 	Insecure  bool   `yaml:"insecure"`
+	From      string `yaml:"from"` // the PagerDuty user's email pages are acknowledged as
 }
 
 type RegionFile struct {
@@ -85,17 +93,20 @@ func Defaults() File {
 			ProductionProject: "gitlab-com/gl-infra/production",
 			OncallProject:     "gitlab-com/gl-infra/infrastructure",
 			HandoffProject:    "gitlab-com/gl-infra/on-call-handovers",
+			MaxPages:          DefaultMaxPages,
 		},
 		PagerDuty: PagerDutyFile{URL: "https://api.pagerduty.com", TokenEnv: "PAGERDUTY_TOKEN"},
 		Rotation: []RegionFile{
 			{Region: "EMEA", Start: "04:00", End: "16:00", Schedule: "PEMEA01"},
 			{Region: "AMER", Start: "16:00", End: "04:00", Schedule: "PAMER01"},
 		},
-		Labels:  model.DefaultLabels(),
-		Budget:  BudgetFile{Target: 99.95, Window: "28d", Severities: []int{1, 2}, Until: "mitigated"},
-		Refresh: "60s",
-		Timeout: "10s",
-		Theme:   "auto",
+		Labels:        model.DefaultLabels(),
+		Budget:        BudgetFile{Target: 99.95, Window: "28d", Severities: []int{1, 2}, Until: "mitigated"},
+		Refresh:       "60s",
+		Timeout:       "10s",
+		Theme:         "auto",
+		Notify:        NotifyFile{Bell: true, Desktop: "auto"},
+		MaxServerWait: "15m",
 	}
 }
 
@@ -112,7 +123,12 @@ type Config struct {
 	Handoff   HandoffFile
 	People    map[string]string
 	Budget    model.BudgetPolicy
-	Warnings  []string // not errors, but worth saying (printed at start)
+	Notify    NotifyFile // Desktop is still a mode here: see NotifyFile.DesktopFor
+	Mouse     bool
+	Keys      map[string][]string
+	// MaxServerWait caps any wait a server imposes.
+	MaxServerWait time.Duration
+	Warnings      []string // not errors, but worth saying (printed at start)
 }
 
 // Error is a config problem: where it is and what is wrong.
@@ -280,7 +296,8 @@ func check(f File) (*Config, error) {
 			errs = append(errs, &Error{Msg: err.Error()})
 		}
 	}
-	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme, Handoff: f.Handoff, People: f.People}
+	c := &Config{GitLab: f.GitLab, PagerDuty: f.PagerDuty, Labels: f.Labels, Theme: f.Theme, Handoff: f.Handoff, People: f.People,
+		Notify: f.Notify, Mouse: f.Mouse, Keys: f.Keys}
 	emails := make([]string, 0, len(f.People))
 	for email := range f.People {
 		emails = append(emails, email)
@@ -302,6 +319,11 @@ func check(f File) (*Config, error) {
 	bad(err)
 	c.Budget, err = budget(f.Budget)
 	bad(err)
+	c.MaxServerWait, err = maxServerWait(f.MaxServerWait)
+	bad(err)
+	for _, e := range checkSettings(f) {
+		bad(e)
+	}
 	bad(checkEnvName("gitlab.token_env", f.GitLab.TokenEnv))
 	bad(checkEnvName("pagerduty.token_env", f.PagerDuty.TokenEnv))
 	bad(checkURL("gitlab.url", f.GitLab.URL, f.GitLab.Insecure))
@@ -323,11 +345,7 @@ func check(f File) (*Config, error) {
 			bad(&Error{Key: key, Msg: fmt.Sprintf("%q is not a label name (empty, or holds a comma)", v)})
 		}
 	}
-	switch f.Theme {
-	case "auto", "dark", "light", "mono":
-	default:
-		bad(&Error{Key: "theme", Msg: fmt.Sprintf("%q is not a theme; use auto, dark, light or mono", f.Theme)})
-	}
+	bad(CheckTheme("theme", f.Theme))
 	rotationOK := true
 	for i, r := range f.Rotation {
 		reg := model.Region{Name: strings.TrimSpace(r.Region), Schedule: strings.TrimSpace(r.Schedule)}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/oncall-sre/oncall/sources/store"
@@ -14,13 +15,23 @@ const MaxTokenFile = 4 << 10
 
 // Tokens reads both API tokens from the environment or the files the config names.
 func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
-	if gitlab, err = c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile); err != nil {
+	if gitlab, err = c.GitLabToken(); err != nil {
 		return "", "", err
 	}
-	if pagerduty, err = c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile); err != nil {
+	if pagerduty, err = c.PagerDutyToken(); err != nil {
 		return "", "", err
 	}
 	return gitlab, pagerduty, nil
+}
+
+// GitLabToken reads the GitLab token alone.
+func (c *Config) GitLabToken() (string, error) {
+	return c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile)
+}
+
+// PagerDutyToken reads the PagerDuty token alone.
+func (c *Config) PagerDutyToken() (string, error) {
+	return c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile)
 }
 
 func (c *Config) token(section, env, file string) (string, error) {
@@ -44,6 +55,7 @@ func (c *Config) token(section, env, file string) (string, error) {
 // device), and warns when other users can read it.
 func (c *Config) tokenFile(where, section, file string) (string, error) {
 	key := section + ".token_file"
+	file = expandHome(file)
 	b, err := store.ReadRegular(file, MaxTokenFile)
 	var fe *store.FileError
 	switch {
@@ -59,4 +71,17 @@ func (c *Config) tokenFile(where, section, file string) (string, error) {
 		return t, nil
 	}
 	return "", &Error{Path: where, Key: key, Msg: file + " is empty"}
+}
+
+// expandHome reads a leading ~/ as the user's home directory, as a shell would.
+func expandHome(path string) string {
+	rest, ok := strings.CutPrefix(path, "~/")
+	if !ok {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path
+	}
+	return filepath.Join(home, rest)
 }
