@@ -70,6 +70,7 @@ func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHando
 		stop()
 		return opts, nil, err
 	}
+	state.Store.Clock = clock // drafts are dated on the dashboard's clock (--now included)
 	opts.Backend, opts.Local = h, state
 	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
 	return opts, stop, nil
