@@ -204,7 +204,13 @@ func (d *dashboard) keys() keyHelp {
 		sections = append(sections, keySection{p.spec.title + " pane", own})
 	}
 	short := []key.Binding{withDesc(retry, "publish again"), withDesc(k.Help, "help"), shortQuit(k), withDesc(handoff, "handoff"), withDesc(k.Open, "open")}
-	short = append(short, own...)
+	for _, a := range p.spec.actions {
+		b := a.binding(k)
+		if a.short != "" {
+			b = withDesc(b, a.short)
+		}
+		short = append(short, b)
+	}
 	short = append(short, withDesc(k.Reports, "reports"), withDesc(k.Filter, "filter"), withDesc(k.NextPane, "pane"),
 		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "move")), withDesc(k.Refresh, "refresh"))
 	return keyHelp{short: short, sections: sections}

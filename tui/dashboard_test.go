@@ -83,15 +83,15 @@ func TestHelpListsTheBindingsInForceAndScrollsToItsEnd(t *testing.T) {
 func TestFooterOffersOnlyTheKeysInForce(t *testing.T) {
 	m, _, _ := fixtureModel(t, 200, 40)
 	footer := func() string { o := lines(screen(m)); return o[len(o)-1] }
-	if strings.Contains(footer(), "acknowledge") {
+	if strings.Contains(footer(), "a ack") {
 		t.Errorf("the Incidents pane's footer offers a: %q", footer())
 	}
 	press(t, m, "enter")
-	if !strings.Contains(screen(m), "Customer Impact") || strings.Contains(footer(), "acknowledge") {
+	if !strings.Contains(screen(m), "Customer Impact") || strings.Contains(footer(), "a ack") {
 		t.Errorf("an incident's detail offers a: %q", footer())
 	}
 	press(t, m, "esc", "4")
-	if !strings.Contains(footer(), "a acknowledge") {
+	if !strings.Contains(footer(), "a ack") {
 		t.Errorf("the Handoffs pane's footer lacks a: %q", footer())
 	}
 	press(t, m, "enter")

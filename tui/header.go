@@ -142,20 +142,27 @@ func (m *Model) regionLines() []string {
 		rows = append(rows, parts{marker + regionStyle.Render(fitStyled(r.Name, nameWidth)), st.Muted.Render(r.Start.String() + "–" + r.End.String()), nowText, nextText})
 	}
 	nowWidth = min(max(nowWidth, 30), 40)
+	// One form for every region, so their columns line up: the full one if all fit.
+	forms := []func(parts) string{
+		func(p parts) string {
+			return p.head + "  " + p.hours + "  " + fitStyled(p.now, nowWidth) + "  " + p.next
+		},
+		func(p parts) string { return p.head + "  " + p.now + "  " + p.next },
+	}
+	form := forms[len(forms)-1]
+	for _, f := range forms {
+		fits := true
+		for _, p := range rows {
+			fits = fits && lipgloss.Width(f(p)) <= m.width
+		}
+		if fits {
+			form = f
+			break
+		}
+	}
 	var lines []string
 	for _, p := range rows {
-		candidates := []string{
-			p.head + "  " + p.hours + "  " + fitStyled(p.now, nowWidth) + "  " + p.next,
-			p.head + "  " + p.now + "  " + p.next,
-		}
-		line := candidates[len(candidates)-1]
-		for _, c := range candidates {
-			if lipgloss.Width(c) <= m.width {
-				line = c
-				break
-			}
-		}
-		lines = append(lines, fit(line, m.width))
+		lines = append(lines, fit(form(p), m.width))
 	}
 	return lines
 }

@@ -32,6 +32,7 @@ type paneSpec struct {
 type paneAction struct {
 	binding func(k *keys) key.Binding
 	run     func(m *Model, r row) tea.Cmd
+	short   string // the footer's word for it; "" keeps the binding's own
 }
 
 // panes is the registry, in the order of their numbers.
@@ -51,16 +52,16 @@ var panes = []paneSpec{
 	{
 		title: "Handoffs", source: model.SourceHandoffs, columns: handoffColumns, build: handoffRows,
 		empty: "none published yet", band: 3, weight: 3,
-		actions: []paneAction{{binding: func(k *keys) key.Binding { return k.Acknowledge }, run: func(m *Model, r row) tea.Cmd { return m.acknowledge(r.ref) }}},
+		actions: []paneAction{{binding: func(k *keys) key.Binding { return k.Acknowledge }, run: func(m *Model, r row) tea.Cmd { return m.acknowledge(r.ref) }, short: "ack"}},
 	},
 	{
 		title: "Pages", source: model.SourcePages, columns: pageColumns, build: pageRows,
 		empty: "no open pages", band: 1, weight: 2, open: openPage,
 		actions: []paneAction{
 			{binding: func(k *keys) key.Binding { return withDesc(k.Acknowledge, "acknowledge the page") },
-				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageAcknowledged) }},
+				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageAcknowledged) }, short: "ack"},
 			{binding: func(k *keys) key.Binding { return k.Resolve },
-				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageResolved) }},
+				run: func(m *Model, r row) tea.Cmd { return m.pageAction(r, model.PageResolved) }, short: "resolve"},
 		},
 	},
 }
