@@ -42,6 +42,10 @@ type jsonOnCall struct {
 	Now       *jsonPerson `json:"now"`
 	Next      *jsonPerson `json:"next"`
 	NextStart jsonTime    `json:"next_start"`
+	// why now or next may be null: "on-call", "gap" (nobody scheduled), "unknown"
+	// (PagerDuty did not answer), "off-shift" (now only)
+	NowCoverage  string `json:"now_coverage"`
+	NextCoverage string `json:"next_coverage"`
 }
 
 type jsonPages struct {
@@ -98,8 +102,9 @@ func newStatusDoc(rot model.Rotation, snap model.Snapshot, now time.Time) status
 		Now:           jsonTime(now),
 		Shift:         jsonShift{sh.Region.Name, jsonTime(sh.Start), jsonTime(sh.End)},
 		NextHandoff:   jsonHandover{jsonTime(ho.At), ho.From.Name, ho.To.Name},
-		OnCall: mapList(snap.OnCall, func(oc model.OnCall) jsonOnCall {
-			return jsonOnCall{oc.Region, person(oc.Now), person(oc.Next), jsonTime(oc.NextStart)}
+		OnCall: mapList(rot, func(r model.Region) jsonOnCall {
+			oc := model.OnCallFor(snap.OnCall, r, now) // every region, whatever PagerDuty said
+			return jsonOnCall{oc.Region, person(oc.Now), person(oc.Next), jsonTime(oc.NextStart), string(oc.NowCoverage), string(oc.NextCoverage)}
 		}),
 		Pages: jsonPages{snap.Pages.Triggered, snap.Pages.Acknowledged, mapList(snap.Pages.Open, func(p model.Page) jsonPage {
 			return jsonPage{p.Title, p.Status, p.Service, p.URL, jsonTime(p.CreatedAt)}
