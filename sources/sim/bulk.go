@@ -167,6 +167,12 @@ func (s *Sim) bulkChange(r *rand.Rand, prod *project) {
 	}
 	owner := s.users[r.IntN(len(s.users))]
 	is := s.add(prod, ago, title, changeBody(title, crit, sched), []string{L.Change, L.ChangeState + state, fmt.Sprintf("C%d", crit), "manager_approved"}, owner, owner)
+	if !sched.IsZero() {
+		is.run = &changeRun{sched: sched}
+		if state == "in-progress" {
+			is.run.started = sched
+		}
+	}
 	if upd := is.created.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour)))); upd.Before(now) {
 		is.updated = upd
 	}
@@ -194,7 +200,8 @@ func (s *Sim) bulkOncallIssue(r *rand.Rand, infra *project) {
 }
 
 // bulkHandoffs adds n handoffs of the shifts before the default world's, newest first,
-// written, acknowledged (or not) and closed as the default world's are (addPastHandoff).
+// acknowledged (or not) and closed as the default world's are (addPastHandoff), written
+// by hand: the human part and the handover line, without the generated facts.
 func (s *Sim) bulkHandoffs(hand *project, n int) {
 	if n <= 0 {
 		return
@@ -206,7 +213,7 @@ func (s *Sim) bulkHandoffs(hand *project, n int) {
 	}
 	for ; n > 0; n-- {
 		end = rot.ShiftAt(end.Add(-time.Minute)).Start
-		s.addPastHandoff(hand, end)
+		s.addPastHandoff(hand, end).handoff.byHand = true // too old for oncall: cheap to write
 	}
 }
 

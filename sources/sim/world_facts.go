@@ -13,8 +13,42 @@ import (
 // the state their run put them in, the open ~oncall issues with the notes written so far,
 // and the pages open at that moment.
 
-// factsAt are the facts of handoff h when it was written.
-func (s *Sim) factsAt(h *pastHandoff) model.HandoffFacts {
+// worldIndex holds the issues a past handoff may list, gathered once for all of them:
+// a bulk world has thousands of changes of which only a few were ever scheduled.
+type worldIndex struct {
+	prod, infra *project
+	incidents   []*issue
+	changes     []*issue // in progress or scheduled at some time
+	oncall      []*issue
+}
+
+func (s *Sim) indexWorld() worldIndex {
+	ix := worldIndex{prod: s.projects[s.opts.ProductionProject], infra: s.projects[s.opts.OncallProject]}
+	if ix.prod != nil {
+		for _, is := range ix.prod.issues {
+			switch {
+			case is.incident:
+				ix.incidents = append(ix.incidents, is)
+			case hasLabel(is, s.opts.Labels.Change):
+				if state, sched := s.changeStateAt(is, s.opts.Now); is.run != nil || state == "in-progress" || !sched.IsZero() {
+					ix.changes = append(ix.changes, is)
+				}
+			}
+		}
+	}
+	if ix.infra != nil {
+		for _, is := range ix.infra.issues {
+			if hasLabel(is, s.opts.Labels.Oncall) {
+				ix.oncall = append(ix.oncall, is)
+			}
+		}
+	}
+	return ix
+}
+
+// factsAt are the facts of handoff h when it was written. Without all, the open ~oncall
+// issues are left out but for the ready ones (a handwritten handoff does not list them).
+func (s *Sim) factsAt(ix worldIndex, h *pastHandoff, all bool) model.HandoffFacts {
 	end := h.written
 	local, err := time.LoadLocation(h.out.tz)
 	if err != nil {
@@ -22,25 +56,23 @@ func (s *Sim) factsAt(h *pastHandoff) model.HandoffFacts {
 	}
 	f := model.HandoffFacts{Shift: h.from, Next: h.to, Outgoing: h.out.model(), Incoming: h.in.model(), Local: local,
 		ReadyNotes: map[model.IssueRef]model.Note{}}
-	if prod := s.projects[s.opts.ProductionProject]; prod != nil {
-		for _, is := range prod.issues {
-			if !is.created.Before(end) {
-				continue
-			}
-			if is.incident {
-				if in, ok := s.incidentAt(prod, is, h.from, end); ok {
-					f.Incidents = append(f.Incidents, in)
-				}
-			} else if hasLabel(is, s.opts.Labels.Change) {
-				if c, ok := s.changeAt(prod, is, end); ok {
-					f.Changes = append(f.Changes, c)
-				}
+	for _, is := range ix.incidents {
+		if is.created.Before(end) {
+			if in, ok := s.incidentAt(ix.prod, is, h.from, end); ok {
+				f.Incidents = append(f.Incidents, in)
 			}
 		}
 	}
-	if infra := s.projects[s.opts.OncallProject]; infra != nil {
-		for _, is := range infra.issues {
-			s.oncallAt(&f, infra, is, end)
+	for _, is := range ix.changes {
+		if is.created.Before(end) {
+			if c, ok := s.changeAt(ix.prod, is, end, h.to.End); ok {
+				f.Changes = append(f.Changes, c)
+			}
+		}
+	}
+	for _, is := range ix.oncall {
+		if all || hasLabel(is, s.opts.Labels.ReadyToHandoff) {
+			s.oncallAt(&f, ix.infra, is, end)
 		}
 	}
 	f.Pages = s.pagesAt(end)
@@ -98,44 +130,60 @@ func (s *Sim) incidentAt(p *project, is *issue, shift model.Shift, end time.Time
 	return in, true
 }
 
-// changeAt is change is at t, if it was open then.
-func (s *Sim) changeAt(p *project, is *issue, t time.Time) (model.Change, bool) {
+// changeAt is change is at t, if the handoff lists it: in progress then, or scheduled
+// before next (the end of the next shift).
+func (s *Sim) changeAt(p *project, is *issue, t, next time.Time) (model.Change, bool) {
 	L := s.opts.Labels
 	if is.closed != nil && !is.closed.After(t) {
 		return model.Change{}, false
 	}
-	labels := is.labels
-	var sched time.Time
-	if run := is.run; run != nil {
-		state := "unscheduled"
-		switch {
-		case !run.ended.IsZero() && !run.ended.After(t):
-			return model.Change{}, false
-		case !run.started.IsZero() && !run.started.After(t):
-			state = "in-progress"
-		case !run.sched.IsZero() || is.due != "":
-			state = "scheduled"
-		}
-		labels = nil
-		for _, l := range is.labels {
-			if !strings.HasPrefix(l, L.ChangeState) {
-				labels = append(labels, l)
-			}
-		}
-		labels = append(labels, L.ChangeState+state)
-		sched = run.sched
+	state, sched := s.changeStateAt(is, t)
+	if state != "in-progress" && (state != "scheduled" || sched.IsZero() || !sched.Before(next)) {
+		return model.Change{}, false
 	}
-	if sched.IsZero() && is.due != "" {
+	var labels []string
+	for _, l := range is.labels {
+		if !strings.HasPrefix(l, L.ChangeState) {
+			labels = append(labels, l)
+		}
+	}
+	labels = append(labels, L.ChangeState+state)
+	return model.Change{Issue: s.issueAt(p, is, t, labels), ChangeLabels: L.ParseChangeLabels(labels), Scheduled: sched}, true
+}
+
+// changeStateAt is the workflow state of an open change at t and when it is scheduled:
+// from its run when the world planned one, else from its labels and due date.
+func (s *Sim) changeStateAt(is *issue, t time.Time) (string, time.Time) {
+	var sched time.Time
+	if is.due != "" {
 		sched, _ = time.Parse("2006-01-02", is.due)
 	}
-	return model.Change{Issue: s.issueAt(p, is, t, labels), ChangeLabels: L.ParseChangeLabels(labels), Scheduled: sched}, true
+	run := is.run
+	if run == nil {
+		for _, l := range is.labels {
+			if state, ok := strings.CutPrefix(l, s.opts.Labels.ChangeState); ok {
+				return state, sched
+			}
+		}
+		return "", sched
+	}
+	if !run.sched.IsZero() {
+		sched = run.sched
+	}
+	switch {
+	case !run.started.IsZero() && !run.started.After(t):
+		return "in-progress", sched
+	case !sched.IsZero():
+		return "scheduled", sched
+	}
+	return "unscheduled", sched
 }
 
 // oncallAt adds ~oncall issue is to f if it was open at t; a ~Ready_to_Handoff one counts
 // as ready once its latest note was written, and that note goes with it.
 func (s *Sim) oncallAt(f *model.HandoffFacts, p *project, is *issue, t time.Time) {
 	L := s.opts.Labels
-	if !hasLabel(is, L.Oncall) || !is.created.Before(t) || (is.closed != nil && !is.closed.After(t)) {
+	if !is.created.Before(t) || (is.closed != nil && !is.closed.After(t)) {
 		return
 	}
 	var last, then *note

@@ -21,6 +21,9 @@ type pastHandoff struct {
 	from, to model.Shift
 	out, in  *person
 	written  time.Time // what the world held then is what the body says
+	// byHand: written before the team used oncall, so only the human part and the
+	// handover line (the bulk world's older handoffs).
+	byHand bool
 }
 
 // pastShifts is how many handoffs the default world holds.
@@ -37,7 +40,9 @@ func (s *Sim) writePastHandoffs(hand *project) {
 	for i := len(ends) - 1; i >= 0; i-- {
 		s.addPastHandoff(hand, ends[i])
 	}
-	s.renderHandoffs()
+	if s.opts.Bulk == (Bulk{}) {
+		s.renderHandoffs() // else once the bulk world is there
+	}
 }
 
 // addPastHandoff adds the handoff of the shift that ended at end, its acknowledgement and
@@ -83,13 +88,19 @@ func (s *Sim) renderHandoffs() {
 	if p == nil {
 		return
 	}
+	ix := s.indexWorld()
 	for _, is := range p.issues {
-		if h := is.handoff; h != nil {
-			r := rand.New(rand.NewPCG(s.opts.Seed, s.hash("handoff text", h.from.End.Unix())))
-			f := s.factsAt(h)
-			human := s.humanPart(r, f)
-			is.desc = model.RegenerateHandoff(f, model.HumanMarker+"\n\n"+human) + "\n" + model.HandoverLine(h.out.username, h.in.username) + "\n"
+		h := is.handoff
+		if h == nil {
+			continue
 		}
+		r := rand.New(rand.NewPCG(s.opts.Seed, s.hash("handoff text", h.from.End.Unix())))
+		f := s.factsAt(ix, h, !h.byHand)
+		body := s.humanPart(r, f)
+		if !h.byHand {
+			body = model.RegenerateHandoff(f, model.HumanMarker+"\n\n"+body)
+		}
+		is.desc = body + "\n" + model.HandoverLine(h.out.username, h.in.username) + "\n"
 	}
 }
 
