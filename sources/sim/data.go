@@ -110,6 +110,38 @@ func (s *Sim) hash(parts ...any) uint64 {
 	return h.Sum64()
 }
 
+// teamOf is the roster a region of the rotation draws its people from: its own when it is
+// named like one (EMEA, AMER, APAC), else the first no region of the rotation uses, so
+// that two regions do not share people (one would hand over to themselves).
+func (s *Sim) teamOf(region string) string {
+	if _, ok := rosters[strings.ToUpper(region)]; ok {
+		return strings.ToUpper(region)
+	}
+	used := map[string]bool{}
+	for _, r := range s.opts.Rotation {
+		if _, ok := rosters[strings.ToUpper(r.Name)]; ok {
+			used[strings.ToUpper(r.Name)] = true
+		}
+	}
+	free := []string{}
+	for _, key := range regionKeys {
+		if !used[key] {
+			free = append(free, key)
+		}
+	}
+	k := 0
+	for _, r := range s.opts.Rotation {
+		if _, ok := rosters[strings.ToUpper(r.Name)]; ok {
+			continue
+		}
+		if r.Name == region {
+			return free[min(k, len(free)-1)]
+		}
+		k++
+	}
+	return ""
+}
+
 // onCallFor is who covers region r's shift that starts at start: a daily rotation through
 // the region's roster, seeded so that different seeds give different weeks.
 func (s *Sim) onCallFor(r model.Region, start time.Time) *person {
@@ -119,7 +151,7 @@ func (s *Sim) onCallFor(r model.Region, start time.Time) *person {
 }
 
 func (s *Sim) regionPeople(region string) []*person {
-	key := rosterKey(region)
+	key := s.teamOf(region)
 	var out []*person
 	for _, p := range s.users {
 		if p.region == key {

@@ -168,3 +168,35 @@ func (w *apiWorld) pagesOpenAt(t *testing.T, at time.Time) int {
 	}
 	return n
 }
+
+// TestEveryRotationGetsAWorld: three regions of eight hours, regions named otherwise, and
+// one region round the clock: each world has its handoffs, one a shift, each telling its
+// shift and handing over between the people the schedule names.
+func TestEveryRotationGetsAWorld(t *testing.T) {
+	three := model.Rotation{{Name: "APAC", Start: 23 * 60, End: 7 * 60, Schedule: "PAPAC01"},
+		{Name: "EMEA", Start: 7 * 60, End: 15 * 60, Schedule: "PEMEA01"}, {Name: "AMER", Start: 15 * 60, End: 23 * 60, Schedule: "PAMER01"}}
+	named := model.Rotation{{Name: "Dublin", Start: 6 * 60, End: 18 * 60, Schedule: "PDUB01"}, {Name: "Sydney", Start: 18 * 60, End: 6 * 60, Schedule: "PSYD01"}}
+	alone := model.Rotation{{Name: "SRE", Start: 9 * 60, End: 9 * 60, Schedule: "PSRE01"}}
+	for _, rot := range []model.Rotation{three, named, alone} {
+		for _, seed := range []uint64{1, 9} {
+			opts := worldOpts(seed, now)
+			opts.Rotation = rot
+			w := readWorld(t, opts)
+			hs := w.handoffs(t)
+			if len(hs) != 8 {
+				t.Fatalf("%s, seed %d: %d handoffs", rot[0].Name, seed, len(hs))
+			}
+			for i, h := range hs {
+				if !strings.Contains(h.is.Description, "## Incidents") || !strings.Contains(h.is.Description, "## Context") {
+					t.Errorf("%s, seed %d: %q lacks its facts or its context:\n%s", rot[0].Name, seed, h.is.Title, h.is.Description)
+				}
+				if i > 0 && !hs[i-1].shift.End.Equal(h.shift.Start) {
+					t.Errorf("%s, seed %d: %q does not follow the shift before", rot[0].Name, seed, h.is.Title)
+				}
+				if out, in := model.ParseHandoverLine(h.is.Description); out == "" || in == "" || out == in {
+					t.Errorf("%s, seed %d: %q hands over from %q to %q", rot[0].Name, seed, h.is.Title, out, in)
+				}
+			}
+		}
+	}
+}
