@@ -65,9 +65,9 @@ var (
 		"@%[1]s, %[2]s is an S%[3]d: please take the lead or name who does.",
 		"%[2]s is an S%[3]d and still open; @%[1]s, it needs a lead on your side.",
 	}
-	pageContext = []string{
-		"%d page(s) in the shift, all tied to the incidents above.",
-		"Paged %d time(s); nothing that was not an incident already.",
+	pageContext = []string{ // %s: "once", "twice", "3 times"
+		"Paged %s during the shift.",
+		"PagerDuty woke me %s.",
 	}
 	changeContext = []string{
 		"Change %s is in progress; its technician is around and will update the issue.",

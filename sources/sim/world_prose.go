@@ -109,7 +109,7 @@ func contextLines(r *rand.Rand, st shiftStory, incoming *model.Person) []string 
 		lines = append(lines, fmt.Sprintf(oneOf(r, leadContext), incoming.Username, incidentRef(in), int(in.Severity)))
 	}
 	if st.pages > 0 {
-		lines = append(lines, fmt.Sprintf(oneOf(r, pageContext), st.pages))
+		lines = append(lines, fmt.Sprintf(oneOf(r, pageContext), times(st.pages)))
 	}
 	if len(st.running) > 0 {
 		lines = append(lines, fmt.Sprintf(oneOf(r, changeContext), changeRef(st.running[0])))
@@ -144,7 +144,7 @@ func watchLines(r *rand.Rand, st shiftStory) []string {
 	seen := map[string]bool{}
 	for _, in := range append(append([]model.Incident(nil), st.active...), st.mitigated...) {
 		for _, svc := range in.Services {
-			if !seen[svc] && len(seen) < 3 {
+			if !seen[svc] && len(seen) < 3 && kindOfService(svc).alert != "" { // a service the metrics catalogue knows
 				seen[svc] = true
 				slug := dashboardSlug(svc)
 				lines = append(lines, fmt.Sprintf("%s overview, for #%d: https://dashboards.gitlab.net/d/%s-main/%s-overview", svc, in.IID, slug, slug))
@@ -152,7 +152,7 @@ func watchLines(r *rand.Rand, st shiftStory) []string {
 		}
 	}
 	if len(st.mitigated) > 0 {
-		lines = append(lines, fmt.Sprintf("#%d is mitigated under a silence: if the alert comes back when it expires, the fix did not hold.", st.mitigated[0].IID))
+		lines = append(lines, fmt.Sprintf("#%d is mitigated, not resolved: if it comes back, reopen the investigation rather than a new incident.", st.mitigated[0].IID))
 	}
 	if len(lines) == 0 {
 		lines = append(lines, oneOf(r, watchFallback))
@@ -168,6 +168,17 @@ func incidentRef(in model.Incident) string {
 		title = title[12:]
 	}
 	return fmt.Sprintf("#%d (%s, %s)", in.IID, in.Severity, title)
+}
+
+// times says how often: once, twice, 3 times.
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func changeRef(c model.Change) string { return fmt.Sprintf("#%d (%s)", c.IID, c.Title) }
