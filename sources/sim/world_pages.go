@@ -69,11 +69,15 @@ func (s *Sim) fixturePages() []pagePlan {
 	return out
 }
 
-// pagedAt is who the default policy's first level pages at t.
+// pagedAt is who the account's first policy pages at t: the first level with someone on
+// it, as PagerDuty escalates past a level nobody covers (in the default policy, the last
+// region's schedule is on no level, so its hours go to the incident manager).
 func (s *Sim) pagedAt(t time.Time) *person {
 	if len(s.pd.policies) > 0 {
-		if p := s.onCallAt(s.pd.policies[0], 1, t); p != nil {
-			return p
+		for level := 1; level <= len(s.pd.policies[0].Levels); level++ {
+			if p := s.onCallAt(s.pd.policies[0], level, t); p != nil {
+				return p
+			}
 		}
 	}
 	return s.eocAt(t)
