@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 )
@@ -22,6 +23,9 @@ func (s *Sim) drawPlan() worldPlan {
 	plan.incidents = s.drawIncidents(s.rng("incidents"))
 	if i := s.pickReopen(plan.incidents); i >= 0 {
 		planReopen(&plan.incidents[i], s.opts.Now)
+	}
+	for _, l := range []string{s.opts.Labels.BlocksDeployments, s.opts.Labels.DataLoss} {
+		labelSomeIncident(plan.incidents, l)
 	}
 	plan.changes = s.drawChanges(s.rng("changes"))
 	plan.oncall = s.drawOncall(s.rng("oncall"))
@@ -172,6 +176,27 @@ func (s *Sim) pickReopen(incidents []incidentPlan) int {
 		}
 	}
 	return -1
+}
+
+// labelSomeIncident makes sure label is on an incident: GitLab lists the labels a project
+// has, and a project's flags were used before even when this month's incidents did not
+// need them. The oldest closed S1 or S2 gets it, else the oldest closed incident.
+func labelSomeIncident(plans []incidentPlan, label string) {
+	if label == "" {
+		return
+	}
+	pick := -1
+	for i, p := range plans {
+		if slices.Contains(p.extra, label) {
+			return
+		}
+		if !p.closed.IsZero() && p.reopened.IsZero() && (pick < 0 || (p.sev <= 2 && plans[pick].sev > 2)) {
+			pick = i
+		}
+	}
+	if pick >= 0 {
+		plans[pick].extra = append(plans[pick].extra, label)
+	}
 }
 
 // planReopen gives an active incident a past: mitigated, resolved and closed, then

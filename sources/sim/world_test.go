@@ -268,3 +268,29 @@ func TestIncidentsLiveAsTheirSeverityAllows(t *testing.T) {
 			m2, len(toMitigate[2]), m3, len(toMitigate[3]), m4, len(toMitigate[4]))
 	}
 }
+
+// TestEveryConfiguredLabelExists: whatever the seed drew, each label the config names is
+// a label of its project (the dashboard warns of a label that does not exist).
+func TestEveryConfiguredLabelExists(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4, 5, 6, 7, 8} {
+		opts := worldOpts(seed, now)
+		srv, _ := simtest.NewTestServer(t, opts, nil)
+		c := glClient(t, srv.URL)
+		L := opts.Labels
+		for project, labels := range map[string][]string{
+			opts.ProductionProject: {L.Incident, L.Change, L.BlocksDeployments, L.DataLoss},
+			opts.OncallProject:     {L.Oncall, L.ReadyToHandoff},
+			opts.HandoffProject:    {L.Handoff},
+		} {
+			have, _, err := c.Labels.ListLabels(project, &gl.ListLabelsOptions{ListOptions: gl.ListOptions{PerPage: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range labels {
+				if !slices.ContainsFunc(have, func(l *gl.Label) bool { return l.Name == want }) {
+					t.Errorf("seed %d: %s has no label %q", seed, project, want)
+				}
+			}
+		}
+	}
+}
