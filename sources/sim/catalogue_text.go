@@ -99,7 +99,7 @@ func dashboardSlug(service string) string {
 		return "registry"
 	case "Pages":
 		return "web-pages"
-	case "Customers":
+	case "Customers", "Customers Portal":
 		return "customersdot"
 	case "Package Registry":
 		return "api"
