@@ -89,7 +89,7 @@ func between(r *rand.Rand, lo, hi time.Duration) time.Duration {
 
 func oneOf[T any](r *rand.Rand, list []T) T { return list[r.IntN(len(list))] }
 
-// earliest is the earlier of t and the world's now: nothing is written in the future.
+// notAfterNow is the earlier of t and the world's now: nothing is written in the future.
 func (s *Sim) notAfterNow(t time.Time) time.Time {
 	if t.After(s.opts.Now) {
 		return s.opts.Now
