@@ -75,6 +75,7 @@ func (s *Sim) generateBulk() {
 	for _, p := range []*project{prod, infra, hand} {
 		renumber(p)
 	}
+	s.renderHandoffs() // their links carry the new iids, their facts the bulk's issues
 }
 
 var (
@@ -166,6 +167,12 @@ func (s *Sim) bulkChange(r *rand.Rand, prod *project) {
 	}
 	owner := s.users[r.IntN(len(s.users))]
 	is := s.add(prod, ago, title, changeBody(title, crit, sched), []string{L.Change, L.ChangeState + state, fmt.Sprintf("C%d", crit), "manager_approved"}, owner, owner)
+	if !sched.IsZero() {
+		is.run = &changeRun{sched: sched}
+		if state == "in-progress" {
+			is.run.started = sched
+		}
+	}
 	if upd := is.created.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour)))); upd.Before(now) {
 		is.updated = upd
 	}
@@ -192,26 +199,21 @@ func (s *Sim) bulkOncallIssue(r *rand.Rand, infra *project) {
 	}
 }
 
-// bulkHandoffs adds n handoffs of the shifts before the default world's eight, newest
-// first: each written 40 minutes before its shift ended, acknowledged 8 minutes after it
-// and closed later, as the default world's are.
+// bulkHandoffs adds n handoffs of the shifts before the default world's, newest first,
+// acknowledged (or not) and closed as the default world's are (addPastHandoff), written
+// by hand: the human part and the handover line, without the generated facts.
 func (s *Sim) bulkHandoffs(hand *project, n int) {
 	if n <= 0 {
 		return
 	}
-	rot, L := s.opts.Rotation, s.opts.Labels
+	rot := s.opts.Rotation
 	end := rot.ShiftAt(s.opts.Now).Start
-	for k := 1; k < 8; k++ { // the default world has the handoffs at the last eight ends
+	for k := 1; k < pastShifts; k++ { // the default world has the handoffs at the last ends
 		end = rot.ShiftAt(end.Add(-time.Minute)).Start
 	}
 	for ; n > 0; n-- {
 		end = rot.ShiftAt(end.Add(-time.Minute)).Start
-		from, to := rot.ShiftAt(end.Add(-time.Minute)), rot.ShiftAt(end)
-		out, in := s.onCallFor(from.Region, from.Start), s.onCallFor(to.Region, to.Start)
-		title := fmt.Sprintf("On-call handoff %s UTC: %s -> %s", end.Format("2006-01-02 15:04"), from.Region.Name, to.Region.Name)
-		is := s.add(hand, s.opts.Now.Sub(end.Add(-40*time.Minute)), title, handoffBody(from, out, in), []string{L.Handoff}, out, out, in)
-		s.addNote(is, s.opts.Now.Sub(end.Add(8*time.Minute)), in, fmt.Sprintf("Acknowledged by @%s at %s UTC", in.username, end.Add(8*time.Minute).Format("15:04")), false)
-		is.close(end.Add(12 * time.Hour))
+		s.addPastHandoff(hand, end).handoff.byHand = true // too old for oncall: cheap to write
 	}
 }
 

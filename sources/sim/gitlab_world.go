@@ -2,14 +2,13 @@ package sim
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
 // The generated world behaves like real GitLab where a simulator easily gets it wrong
 // (DOMAIN.md, "What the real APIs do"): system notes among the comments, busy issues whose
 // last human note lies under pages of them, null descriptions, an incident that was
-// resolved, closed, reopened and is Active again, and, on demand, more issues than GitLab
+// resolved, closed, reopened and is Active again (world_build.go), and, on demand, more issues than GitLab
 // counts.
 
 // systemNotes are what GitLab writes on its own; "mentioned in" makes busy issues busy.
@@ -45,7 +44,13 @@ func (s *Sim) busyNotes(is *issue, after time.Time, n int) {
 
 // addRealism runs after generate.
 func (s *Sim) addRealism() {
-	for _, p := range s.projects {
+	seen := map[*project]bool{}
+	for _, path := range []string{s.opts.ProductionProject, s.opts.OncallProject, s.opts.HandoffProject} {
+		p := s.projects[path]
+		if p == nil || seen[p] {
+			continue
+		}
+		seen[p] = true
 		for _, is := range p.issues {
 			s.addSystemNote(is, is.created.Add(time.Minute), is.author, 0)
 			if len(is.assignees) > 0 {
@@ -69,40 +74,7 @@ func (s *Sim) addRealism() {
 	if is := s.lastWithLabel(s.opts.ProductionProject, L.Change); is != nil {
 		is.nullDesc, is.desc = true, ""
 	}
-	s.reopenIncident()
 	s.addManyIssues()
-}
-
-// reopenIncident gives the open S3 Sidekiq incident a past: mitigated after 30m, resolved
-// and closed after an hour, reopened after two (GitLab clears closed_at) and Active again.
-func (s *Sim) reopenIncident() {
-	L := s.opts.Labels
-	p := s.projects[s.opts.ProductionProject]
-	if p == nil {
-		return
-	}
-	for _, is := range p.issues {
-		if !strings.Contains(is.title, "Sidekiq urgent-other queue backlog") {
-			continue
-		}
-		who := is.assignees[0]
-		t := is.created
-		s.labelEvent(is, L.IncidentStatus+"Active", "remove", t.Add(30*time.Minute), who)
-		s.labelEvent(is, L.IncidentStatus+"Mitigated", "add", t.Add(30*time.Minute), who)
-		s.labelEvent(is, L.IncidentStatus+"Mitigated", "remove", t.Add(time.Hour), who)
-		s.labelEvent(is, L.IncidentStatus+"Resolved", "add", t.Add(time.Hour), who)
-		s.addSystemNote(is, t.Add(70*time.Minute), who, 0)
-		is.notes[len(is.notes)-1].body = "closed"
-		s.addSystemNote(is, t.Add(2*time.Hour), who, 0)
-		is.notes[len(is.notes)-1].body = "reopened"
-		s.labelEvent(is, L.IncidentStatus+"Resolved", "remove", t.Add(2*time.Hour), who)
-		s.labelEvent(is, L.IncidentStatus+"Active", "add", t.Add(2*time.Hour), who)
-		is.state, is.closed = "opened", nil // reopened: closed_at is null again
-		if u := t.Add(2 * time.Hour); u.After(is.updated) {
-			is.updated = u
-		}
-		return
-	}
 }
 
 // addManyIssues adds Options.ManyIssues closed incidents, a year old and older.

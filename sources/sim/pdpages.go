@@ -10,6 +10,7 @@ type pdIncident struct {
 	number                                           uint
 	created, updated, resolved                       time.Time // resolved: zero while open
 	assignments, acks                                []pdAction
+	firstAck                                         time.Time // kept after it resolves: the world's past handoffs read it
 	lastChangeAt                                     time.Time
 	lastChangeBy                                     *person // nil: the service (the trigger)
 	alerts                                           []pdAlert
@@ -56,86 +57,6 @@ func cutUser(target string) (string, bool) {
 		return target[5:], true
 	}
 	return "", false
-}
-
-// generatePages opens the account's incidents: three recent open pages, one acknowledged
-// 45 days ago and still open (older than the 30 days GET /incidents lists by default), and
-// two resolved ones.
-func (s *Sim) generatePages() {
-	now := s.opts.Now
-	var policy Policy
-	if len(s.pd.policies) > 0 {
-		policy = s.pd.policies[0]
-	}
-	eoc := s.onCallAt(policy, 1, now)
-	if eoc == nil {
-		eoc = s.eocAt(now)
-	}
-	imoc := s.personByUsername(usernameOf(imocName))
-	specs := []struct {
-		number                          uint
-		ago                             time.Duration
-		status, urgency, service, title string
-		who                             *person
-		alerts                          []string
-		note                            string
-	}{
-		{104_200, 50 * time.Minute, "acknowledged", "high", "GitLab.com Web", "[FIRING:1] WebServiceErrorRatioHigh web gprd us-east1-d", eoc,
-			[]string{"WebServiceErrorRatioHigh: 5xx ratio 4.2% on web in gprd us-east1-d", "WebServiceApdexSLOViolation: apdex 0.91 on web in gprd"},
-			"Rolled back the canary; the error ratio is dropping. Tracked in the production incident."},
-		{104_207, 3 * time.Hour, "acknowledged", "high", "GitLab.com Sidekiq", "[FIRING:2] SidekiqQueueingApdexSLOViolation urgent-other", eoc,
-			[]string{"SidekiqQueueingApdexSLOViolation: urgent-other queueing apdex 0.62", "SidekiqQueueSizeHigh: urgent-other above 10k jobs"},
-			"Scaled urgent-other to 40 pods; backlog draining at about 2k jobs a minute."},
-		{104_214, 4 * time.Minute, "triggered", "high", "GitLab.com Gitaly", "[FIRING:1] GitalyCPUSaturation file-cny-01", eoc,
-			[]string{"GitalyCPUSaturation: file-cny-01 CPU above 95% for 10m"}, ""},
-		{98_113, 45 * 24 * time.Hour, "acknowledged", "low", "GitLab.com Patroni", "[FIRING:1] WALGBaseBackupFailed patroni-main-v16", imoc,
-			[]string{"WALGBaseBackupFailed: no base backup of patroni-main-v16 for 26h"},
-			"Kept open on purpose until the new backup bucket policy ships; see the infrastructure issue."},
-		{104_190, 2 * time.Hour, "resolved", "high", "GitLab.com Pages", "[FIRING:1] HAProxyBackendDown fe-pages", eoc,
-			[]string{"HAProxyBackendDown: pages backend down on fe-pages-01"}, ""},
-		{102_871, 10 * 24 * time.Hour, "resolved", "high", "GitLab.com Registry", "[FIRING:1] RegistryErrorRatioHigh registry gprd", s.users[s.hash("reg")%uint64(len(s.users))],
-			[]string{"RegistryErrorRatioHigh: 503s on image pulls"}, ""},
-	}
-	for i, sp := range specs {
-		created := now.Add(-sp.ago)
-		in := &pdIncident{
-			id: fmt.Sprintf("Q%07X", s.hash("page", i)%0xFFFFFFF), number: sp.number, title: sp.title, status: sp.status,
-			service: sp.service, key: fmt.Sprintf("%032x", s.hash("key", i)), urgency: sp.urgency, policy: policy.ID,
-			created: created, updated: created, lastChangeAt: created,
-		}
-		severity := "critical"
-		if sp.urgency == "low" {
-			severity = "warning"
-		}
-		for j, summary := range sp.alerts {
-			status := "resolved"
-			if j == 0 && sp.status != "resolved" {
-				status = "triggered"
-			}
-			in.alerts = append(in.alerts, pdAlert{id: fmt.Sprintf("A%07X", s.hash("alert", i, j)%0xFFFFFFF), summary: summary, status: status,
-				severity: severity, key: fmt.Sprintf("%x", s.hash("alertkey", i, j)), created: created.Add(time.Duration(j) * time.Minute)})
-		}
-		acked := created.Add(time.Duration(2+s.hash("ack", i)%8) * time.Minute)
-		switch sp.status {
-		case "acknowledged":
-			in.assignments = []pdAction{{created, sp.who}}
-			in.acks = []pdAction{{acked, sp.who}}
-			in.lastChangeAt, in.lastChangeBy, in.updated = acked, sp.who, acked
-		case "triggered":
-			in.assignments = []pdAction{{created, sp.who}}
-		case "resolved":
-			in.resolved = created.Add(sp.ago / 3)
-			in.lastChangeAt, in.lastChangeBy, in.updated = in.resolved, sp.who, in.resolved
-		}
-		if sp.note != "" {
-			at := created.Add(10 * time.Minute)
-			in.notes = append(in.notes, pdNote{id: fmt.Sprintf("N%07X", s.hash("note", i)%0xFFFFFFF), content: sp.note, who: sp.who, created: at})
-			if at.After(in.updated) {
-				in.updated = at
-			}
-		}
-		s.pd.incidents = append(s.pd.incidents, in)
-	}
 }
 
 func (s *Sim) incidentByID(id string) *pdIncident {

@@ -66,7 +66,8 @@ func WithRotationGap(opts Options) Options {
 	return opts
 }
 
-// imocName is the incident manager paged directly on level 3 of the default policy.
+// imocName is the incident manager paged directly on level 3 of seed 1's default policy
+// (imocFor names another seed's).
 const imocName = "Robin Park"
 
 // DefaultPolicies is the escalation setup of the default world for the rotation of opts.
@@ -82,7 +83,7 @@ func DefaultPolicies(opts Options) []Policy {
 	if len(rot) > 0 {
 		levels = append(levels, []string{rot[0].Schedule})
 	}
-	levels = append(levels, []string{"user:" + usernameOf(imocName)})
+	levels = append(levels, []string{"user:" + usernameOf(imocFor(opts.Seed))})
 	return []Policy{{ID: "PGLCOM1", Name: "GitLab.com Production", Levels: levels}}
 }
 
@@ -208,8 +209,9 @@ func (s *Sim) personByEmail(email string) *person {
 	return nil
 }
 
-// generatePagerDuty builds the account: policies, overrides, gaps and the pages.
-func (s *Sim) generatePagerDuty() {
+// generatePagerDuty builds the account: policies, overrides, gaps and the pages (seed 1's
+// fixture, or those of the world's incidents).
+func (s *Sim) generatePagerDuty(incidents []incidentPlan) {
 	o := s.opts.PagerDuty
 	s.pd.policies = o.Policies
 	if s.pd.policies == nil {
@@ -239,5 +241,9 @@ func (s *Sim) generatePagerDuty() {
 	for i := range s.pd.overrides {
 		s.pd.overrides[i].id = fmt.Sprintf("PO%05X", s.hash("override", i)%0xFFFFF)
 	}
-	s.generatePages()
+	if s.opts.Seed == 1 {
+		s.writePages(s.fixturePages())
+	} else {
+		s.writePages(s.drawPages(incidents))
+	}
 }
