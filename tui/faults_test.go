@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,21 @@ import (
 var faultSource = map[string]model.SourceID{
 	"queue": model.SourceQueue, "oncall": model.SourceOncall, "handoffs": model.SourceHandoffs,
 	"rotation": model.SourceRotation, "pages": model.SourcePages,
+}
+
+// oneSourceShort is the hub with a short deadline for one source only: the source under a
+// hang is waited out quickly, while the others, on a busy machine, get all the time they need.
+type oneSourceShort struct {
+	*hub.Hub
+	short *hub.Hub
+	id    model.SourceID
+}
+
+func (b *oneSourceShort) Fetch(ctx context.Context, id model.SourceID, now time.Time) (model.Patch, error) {
+	if id == b.id {
+		return b.short.Fetch(ctx, id, now)
+	}
+	return b.Hub.Fetch(ctx, id, now)
 }
 
 // escapesShown are the sequences the escapes fault injects; none may reach the terminal
@@ -49,20 +65,25 @@ func TestFaultMatrix(t *testing.T) {
 			t.Run(name+"="+f.spec, func(t *testing.T) {
 				t.Parallel()
 				id := faultSource[name]
-				// The deadline of one source: short where the fault is a hang (the test waits
-				// it out), long enough everywhere else for a busy machine to answer.
-				timeout := 20 * time.Second
-				if f.fails == "timed out" {
-					timeout = 2 * time.Second
-				}
 				now := time.Date(2026, 11, 23, 14, 30, 0, 0, time.UTC)
 				opts := sim.DefaultOptions(now)
 				srv, s := simtest.NewTestServer(t, opts, nil)
 				cfg := hubtest.Config(srv.URL, opts)
-				cfg.Timeout = timeout
-				h, err := hub.New(cfg)
+				// The deadline of one source: short for the broken source where the fault is a
+				// hang (the test waits it out), long enough for a busy machine everywhere else.
+				cfg.Timeout = 20 * time.Second
+				long, err := hub.New(cfg)
 				if err != nil {
 					t.Fatal(err)
+				}
+				cfg.Timeout = 2 * time.Second
+				short, err := hub.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h := &oneSourceShort{Hub: long, short: long, id: id}
+				if f.fails == "timed out" {
+					h.short = short
 				}
 				clock := now
 				m := New(Options{Backend: h, Rotation: opts.Rotation, Refresh: time.Minute, Theme: "dark", Context: t.Context(),
