@@ -142,7 +142,7 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	g.SetLimit(s.cfg.Parallel)
 	for i := range hs {
 		if ack, ok := s.cachedAck(hs[i]); ok {
-			hs[i].Ack, hs[i].AckChecked = &ack, true
+			hs[i].Ack, hs[i].AckChecked = ack, true
 			continue
 		}
 		guard.Go(g, "gitlab", func() error {
@@ -155,9 +155,9 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 			}
 			if ack, ok := model.FindAcknowledgement(notes); ok {
 				hs[i].Ack, hs[i].AckChecked = &ack, true
-				s.rememberAck(hs[i], ack)
-			} else {
-				hs[i].AckChecked = complete
+				s.rememberAck(hs[i], &ack)
+			} else if hs[i].AckChecked = complete; complete {
+				s.rememberAck(hs[i], nil) // read to the end: none yet, until the issue changes
 			}
 			return nil
 		})
@@ -165,21 +165,22 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	return g.Wait()
 }
 
-// cachedAck is a handoff's acknowledgement as of its updated_at: the first acknowledgement
-// stays the first, so it is read again only when the issue changed.
+// cachedAck is a handoff's acknowledgement as of its updated_at (nil: its notes were read to
+// the end and none acknowledges it): the first acknowledgement stays the first, and a new
+// note touches the issue, so the notes are read again only when the issue changed.
 type cachedAck struct {
 	updated time.Time
-	ack     model.Acknowledgement
+	ack     *model.Acknowledgement
 }
 
-func (s *Source) cachedAck(h model.HandoffNote) (model.Acknowledgement, bool) {
+func (s *Source) cachedAck(h model.HandoffNote) (*model.Acknowledgement, bool) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
 	c, ok := s.acks[h.IssueRef]
 	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt)
 }
 
-func (s *Source) rememberAck(h model.HandoffNote, ack model.Acknowledgement) {
+func (s *Source) rememberAck(h model.HandoffNote, ack *model.Acknowledgement) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
 	if s.acks == nil {

@@ -85,14 +85,22 @@ func TestEveryHandoffGetsItsAcknowledgementAndIncoming(t *testing.T) {
 			if len(hs) != 8 {
 				t.Fatalf("%d handoffs; the simulator has 8", len(hs))
 			}
+			acked := 0
 			for _, h := range hs {
-				if !h.AckChecked || h.Ack == nil {
-					t.Errorf("#%d: ack checked %v, ack %v; every simulated handoff is acknowledged (the newest under 60 system notes)", h.IID, h.AckChecked, h.Ack)
-					continue
+				if !h.AckChecked {
+					t.Errorf("#%d: its notes were not read to the end", h.IID)
 				}
+				if h.Ack == nil {
+					continue // the simulator leaves some handoffs unacknowledged
+				}
+				acked++
 				if h.Incoming == "" || h.Ack.Username != h.Incoming || !h.AddressedTo(h.Incoming) {
 					t.Errorf("#%d: incoming %q, acknowledged by %q", h.IID, h.Incoming, h.Ack.Username)
 				}
+			}
+			// Six of the eight are acknowledged, the newest under 60 system notes.
+			if acked != 6 || hs[0].Ack == nil {
+				t.Errorf("%d acknowledged handoffs, the newest %v; want 6, the newest among them", acked, hs[0].Ack)
 			}
 		})
 	}
@@ -112,7 +120,8 @@ func TestAcknowledgementsAreReadAgainOnlyWhenTheHandoffChanged(t *testing.T) {
 		t.Fatalf("%v; the second listing read notes %d times", err, asked.notes.Load()-before)
 	}
 	for i := range first {
-		if *first[i].Ack != *again[i].Ack || !again[i].AckChecked {
+		same := (first[i].Ack == nil) == (again[i].Ack == nil) && (first[i].Ack == nil || *first[i].Ack == *again[i].Ack)
+		if !same || !again[i].AckChecked {
 			t.Errorf("#%d: ack %v then %v", first[i].IID, first[i].Ack, again[i].Ack)
 		}
 	}
