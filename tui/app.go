@@ -50,6 +50,7 @@ type Model struct {
 	outboxWarnings []string
 	flash          string // a short message about the last action
 	flashAt        time.Time
+	flashTimer     time.Time // the message whose expiry is scheduled
 
 	report reportState
 	since  sinceState
@@ -99,54 +100,68 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+type flashExpiredMsg struct{}
+
 // Update handles one message: the root's own first, then those of the handoff flow, the
 // reports and the editor; keys and the rest go to the view on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	if expiry := m.flashExpiry(); expiry != nil {
+		cmd = tea.Batch(cmd, expiry)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	m.stamp++
-	if _, tick := msg.(clockMsg); !tick {
+	switch msg.(type) {
+	case clockMsg, flashExpiredMsg: // the header and footer only
+	default:
 		m.bodyStamp++
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		if m.opts.Theme == "auto" || m.opts.Theme == "" {
 			m.st = themes.ByName("auto", msg.IsDark())
 			m.changed()
 			m.restyle()
 		}
-		return m, nil
+		return nil
 	case clockMsg:
 		m.tick()
-		return m, m.clockTick()
+		return m.clockTick()
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.MouseClickMsg, tea.MouseWheelMsg:
 		if m.opts.Mouse {
-			return m, m.mouse(msg.(tea.MouseMsg))
+			return m.mouse(msg.(tea.MouseMsg))
 		}
-		return m, nil
+		return nil
 	case openedMsg:
 		if msg.err != nil {
 			m.say("could not open the browser (" + msg.err.Error() + "): " + msg.url)
 		}
-		return m, nil
+		return nil
 	case ShutdownMsg:
-		return m, m.shutdown()
+		return m.shutdown()
+	case flashExpiredMsg:
+		return nil // the next frame's footer leaves the message out
 	}
 	for _, handle := range []func(tea.Msg) (tea.Cmd, bool){m.handleSources, m.handleHandoff, m.handleReport, m.handleDetail, m.handlePages} {
 		if cmd, ok := handle(msg); ok {
-			return m, cmd
+			return cmd
 		}
 	}
 	if m.editor != nil {
 		if cmd, ok := m.editor.handle(msg); ok {
-			return m, cmd
+			return cmd
 		}
 	}
-	return m, m.top().update(msg)
+	return m.top().update(msg)
 }
 
 // tick moves the clock. A new minute changes the ages the panes show; a failing source's
@@ -211,9 +226,22 @@ func (m *Model) restyle() {
 	}
 }
 
+// flashFor is how long a message stays in the footer.
+const flashFor = 8 * time.Second
+
 // say shows a short message in the footer for a few seconds.
 func (m *Model) say(text string) {
 	m.flash, m.flashAt = text, m.opts.Clock()
+}
+
+// flashExpiry schedules the frame that takes a new message away (the clock ticks only once
+// a minute); nil when there is none to schedule.
+func (m *Model) flashExpiry() tea.Cmd {
+	if m.flash == "" || m.flashAt.Equal(m.flashTimer) {
+		return nil
+	}
+	m.flashTimer = m.flashAt
+	return m.after(flashFor, flashExpiredMsg{})
 }
 
 // me is the GitLab username of the token's user, once known.

@@ -80,9 +80,34 @@ func (m *Model) fetchCmd(id model.SourceID, seq int) tea.Cmd {
 	}
 }
 
-// clockTick fires on the next whole second of the clock, so the header's seconds change
-// in step with it.
+// clockTick fires on the next whole minute of the clock: the screen shows minutes, and an
+// idle dashboard should cost nothing. While a countdown on screen is under a minute (it
+// counts seconds then), it fires on the next whole second.
 func (m *Model) clockTick() tea.Cmd {
 	now := m.opts.Clock()
-	return m.after(now.Truncate(time.Second).Add(time.Second).Sub(now), clockMsg{})
+	step := time.Minute
+	if m.countingSeconds(now) {
+		step = time.Second
+	}
+	return m.after(now.Truncate(step).Add(step).Sub(now), clockMsg{})
+}
+
+// countingSeconds reports whether a countdown on screen is under a minute: the handoff, a
+// failing source's next attempt, or the outbox's.
+func (m *Model) countingSeconds(now time.Time) bool {
+	soon := func(t time.Time) bool { return t.After(now) && t.Sub(now) <= time.Minute }
+	if soon(m.opts.Rotation.NextHandoff(now).At) {
+		return true
+	}
+	for id, s := range m.sources {
+		if m.snap.Health[id].Failing() && soon(s.next) {
+			return true
+		}
+	}
+	for _, w := range m.outbox {
+		if !w.Held && soon(w.NextAttempt) {
+			return true
+		}
+	}
+	return false
 }

@@ -237,7 +237,7 @@ func TestSelectionFollowsTheIssueAcrossRefreshes(t *testing.T) {
 func TestHeaderCountdownAndRegions(t *testing.T) {
 	m, _, _ := fixtureModel(t, 120, 40)
 	ls := lines(screen(m))
-	if !strings.Contains(ls[0], "Mon 23 Nov 14:30:05 UTC") || !strings.Contains(ls[0], "15:30 CET") {
+	if !strings.Contains(ls[0], "Mon 23 Nov 14:30 UTC") || !strings.Contains(ls[0], "15:30 CET") {
 		t.Errorf("clock line %q", ls[0])
 	}
 	if !strings.HasPrefix(ls[1], "▶ EMEA") || !strings.Contains(ls[1], "on call Ana Kowalska") || !strings.Contains(ls[2], "off shift") {
@@ -569,25 +569,40 @@ func TestATinyScreenStaysItsSize(t *testing.T) {
 	}
 }
 
-// A clock tick redraws the header; the body is the last frame's.
-func TestAClockTickRedrawsOnlyTheHeader(t *testing.T) {
-	m, _, _ := fixtureModel(t, 120, 40)
+// A clock tick redraws the header; the body only when the minute turns (the ages move).
+func TestAClockTickRedrawsOnlyWhatItMust(t *testing.T) {
+	m, _, _ := fixtureModel(t, 120, 40) // 14:30:05
 	_ = m.View()
 	body := m.frame.body
-	m.opts.Clock = func() time.Time { return testNow.Add(time.Second) }
+	m.opts.Clock = func() time.Time { return testNow.Add(10 * time.Second) }
 	m.Update(clockMsg{})
-	out := screen(m)
-	if !strings.Contains(out, "14:30:06 UTC") {
-		t.Fatal("the clock did not move")
-	}
+	_ = m.View()
 	if m.frame.body != body || m.frame.bodyStamp != m.bodyStamp {
-		t.Fatal("a clock tick rebuilt the body")
+		t.Fatal("a tick within the minute rebuilt the body")
 	}
 	m.opts.Clock = func() time.Time { return testNow.Add(time.Minute) }
 	m.Update(clockMsg{})
-	_ = m.View()
-	if m.frame.bodyStamp != m.bodyStamp || !strings.Contains(screen(m), "48m") {
-		t.Fatal("a new minute did not redraw the ages")
+	if out := screen(m); !strings.Contains(out, "14:31 UTC") || !strings.Contains(out, "48m") {
+		t.Fatalf("a new minute did not move the clock and the ages:\n%s", out)
+	}
+}
+
+// The clock ticks once a minute (an idle dashboard costs nothing), every second while a
+// countdown on screen is under a minute.
+func TestTheClockTicksByTheMinuteUnlessSecondsCount(t *testing.T) {
+	for _, c := range []struct {
+		at   time.Time
+		want time.Duration
+	}{
+		{testNow, 55 * time.Second},                                     // 14:30:05: the next whole minute
+		{time.Date(2026, 11, 23, 15, 59, 30, 0, time.UTC), time.Second}, // the handoff in 30s
+	} {
+		f := newFixture()
+		m, ts := testModel(t, f, nil, c.at, 120, 40)
+		m.clockTick()
+		if got := ts.take(clockMsg{}); len(got) != 1 || got[0].d != c.want {
+			t.Errorf("at %s the clock ticks after %+v; want %s", c.at.Format("15:04:05"), got, c.want)
+		}
 	}
 }
 

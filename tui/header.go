@@ -93,7 +93,7 @@ func (m *Model) titleLine() string {
 	if m.opts.Label != "" {
 		label = " " + st.Muted.Render(m.opts.Label)
 	}
-	utc := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04:05") + " UTC")
+	utc := st.Bold.Render(now.UTC().Format("Mon 02 Jan 15:04") + " UTC")
 	local := st.Muted.Render(" · " + now.In(m.opts.Zone).Format("15:04 MST"))
 	gauge := m.budgetGauge()
 	if gauge != "" {
@@ -287,7 +287,7 @@ func (m *Model) publishedThisShift() bool {
 func (m *Model) footer() string {
 	st := m.st
 	right := m.healthText()
-	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < 8*time.Second {
+	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < flashFor {
 		right = st.Accent.Render(m.flash)
 	}
 	if s, ok := m.top().(interface{ status() string }); ok && s.status() != "" {
