@@ -21,6 +21,10 @@ type HandoffFacts struct {
 	Pages      []Page
 	Local      *time.Location // the writer's zone, shown beside UTC
 	Warnings   []string       // what could not be read; the draft says so at the top
+	// GitLabUnknown and PagesUnknown: that part was not read; its sections say "unknown"
+	// instead of "None.", so a draft never states what nobody knows.
+	GitLabUnknown bool
+	PagesUnknown  bool
 }
 
 // HandoffPost is a handoff on its way to GitLab. ID is unique per publish and is written
@@ -152,6 +156,31 @@ func HumanPart(draft string) string {
 	return draft
 }
 
+// HumanWrote reports whether the human's part of a draft holds anything but the template:
+// headings and the template's hidden comments do not count.
+func HumanWrote(draft string) bool {
+	part := HumanPart(draft)
+	if !strings.Contains(draft, HumanMarker) {
+		return strings.TrimSpace(part) != ""
+	}
+	part = strings.TrimPrefix(part, HumanMarker)
+	for part != "" {
+		if i := strings.Index(part, "<!--"); i >= 0 {
+			if j := strings.Index(part[i:], "-->"); j >= 0 {
+				part = part[:i] + part[i+j+3:]
+				continue
+			}
+		}
+		break
+	}
+	for _, line := range strings.Split(part, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "#") {
+			return true
+		}
+	}
+	return false
+}
+
 // mdWriter writes the Markdown of a draft, line by line.
 type mdWriter struct{ strings.Builder }
 
@@ -159,7 +188,21 @@ func (w *mdWriter) line(format string, a ...any) { fmt.Fprintf(w, format+"\n", a
 
 // section writes a heading and n items, or "None.".
 func (w *mdWriter) section(heading string, n int, item func(i int)) {
+	w.sectionOf(heading, n, false, item)
+}
+
+// unknownLine is what a section says when its source did not answer.
+const unknownLine = "Unknown: not read (see above). Check before you rely on this section."
+
+// sectionOf is section, or "Unknown" for a part that was not read.
+func (w *mdWriter) sectionOf(heading string, n int, unknown bool, item func(i int)) {
 	w.line("")
+	if unknown {
+		w.line("%s", headingUnknown(heading))
+		w.line("")
+		w.line(unknownLine)
+		return
+	}
 	w.line("%s", heading)
 	w.line("")
 	if n == 0 {
@@ -170,6 +213,24 @@ func (w *mdWriter) section(heading string, n int, item func(i int)) {
 	}
 }
 
+// headingUnknown drops the count "(0)" a heading would show for a part not read.
+func headingUnknown(heading string) string {
+	if i := strings.LastIndex(heading, " ("); i > 0 && strings.HasSuffix(heading, ")") {
+		return heading[:i] + " (unknown)"
+	}
+	return heading
+}
+
+// stamp is t for a reader at ref: the weekday and time within the last six days, the date
+// too before that ("since Fri 17:29" must not be read as last Friday's when it is older).
+func stamp(t, ref time.Time) string {
+	t = t.UTC()
+	if ref.Sub(t) < 6*24*time.Hour && t.Sub(ref) < 6*24*time.Hour {
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("Mon 02 Jan 15:04")
+}
+
 func generated(f HandoffFacts) string {
 	var w mdWriter
 	loc := f.Local
@@ -177,8 +238,15 @@ func generated(f HandoffFacts) string {
 		loc = time.UTC
 	}
 	span := func(s Shift) string {
-		return fmt.Sprintf("%s – %s UTC (%s – %s %s)", s.Start.UTC().Format("Mon 02 Jan 15:04"), s.End.UTC().Format("15:04"),
-			s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), s.End.In(loc).Format("MST"))
+		end := s.End.UTC().Format("15:04")
+		if s.End.UTC().YearDay() != s.Start.UTC().YearDay() {
+			end = s.End.UTC().Format("Mon 02 Jan 15:04")
+		}
+		out := fmt.Sprintf("%s – %s UTC", s.Start.UTC().Format("Mon 02 Jan 15:04"), end)
+		if _, off := s.Start.In(loc).Zone(); off != 0 { // the writer's own time, unless it is UTC
+			out += fmt.Sprintf(" (%s – %s %s)", s.Start.In(loc).Format("15:04"), s.End.In(loc).Format("15:04"), s.End.In(loc).Format("MST"))
+		}
+		return out
 	}
 	w.line("# %s", HandoffTitle(f.Shift, f.Next))
 	w.line("")
@@ -195,9 +263,12 @@ func generated(f HandoffFacts) string {
 	w.line("")
 	w.line("## Needs a new lead")
 	w.line("")
-	if len(lead) == 0 {
+	switch {
+	case f.GitLabUnknown:
+		w.line(unknownLine)
+	case len(lead) == 0:
 		w.line("No S1/S2 incident is open.")
-	} else {
+	default:
 		w.line("S1/S2 incidents still open: the incoming engineer takes the lead or names who does.")
 		w.line("")
 		for _, i := range lead {
@@ -210,7 +281,7 @@ func generated(f HandoffFacts) string {
 		title string
 		list  []Incident
 	}{{"Opened in this shift", opened}, {"Still active", active}, {"Mitigated", mitigated}, {"Resolved in this shift", resolved}} {
-		w.section(fmt.Sprintf("### %s (%d)", sec.title, len(sec.list)), len(sec.list), func(i int) { w.line("- %s", incidentLine(sec.list[i])) })
+		w.sectionOf(fmt.Sprintf("### %s (%d)", sec.title, len(sec.list)), len(sec.list), f.GitLabUnknown, func(i int) { w.line("- %s", incidentLine(sec.list[i])) })
 	}
 
 	var running, upcoming []Change
@@ -226,8 +297,8 @@ func generated(f HandoffFacts) string {
 	SortChanges(upcoming)
 	w.line("")
 	w.line("## Changes")
-	w.section(fmt.Sprintf("### In progress (%d)", len(running)), len(running), func(i int) { w.line("- %s", changeLine(running[i])) })
-	w.section(fmt.Sprintf("### Scheduled before the next handoff, %s UTC (%d)", f.Next.End.UTC().Format("Mon 15:04"), len(upcoming)), len(upcoming), func(i int) {
+	w.sectionOf(fmt.Sprintf("### In progress (%d)", len(running)), len(running), f.GitLabUnknown, func(i int) { w.line("- %s", changeLine(running[i])) })
+	w.sectionOf(fmt.Sprintf("### Scheduled before the next handoff, %s UTC (%d)", f.Next.End.UTC().Format("Mon 15:04"), len(upcoming)), len(upcoming), f.GitLabUnknown, func(i int) {
 		w.line("- %s, at %s UTC", changeLine(upcoming[i]), upcoming[i].Scheduled.UTC().Format("Mon 15:04"))
 	})
 
@@ -237,10 +308,10 @@ func generated(f HandoffFacts) string {
 			ready = append(ready, o)
 		}
 	}
-	w.section(fmt.Sprintf("## Open ~oncall issues (%d)", len(f.Oncall)), len(f.Oncall), func(i int) {
+	w.sectionOf(fmt.Sprintf("## Open ~oncall issues (%d)", len(f.Oncall)), len(f.Oncall), f.GitLabUnknown, func(i int) {
 		w.line("- %s%s", link(f.Oncall[i].Issue), assigneeSuffix(f.Oncall[i].Issue))
 	})
-	w.section(fmt.Sprintf("## Ready to hand off (%d)", len(ready)), len(ready), func(i int) {
+	w.sectionOf(fmt.Sprintf("## Ready to hand off (%d)", len(ready)), len(ready), f.GitLabUnknown, func(i int) {
 		o := ready[i]
 		w.line("- %s", link(o.Issue))
 		n, ok := f.ReadyNotes[o.IssueRef]
@@ -248,14 +319,14 @@ func generated(f HandoffFacts) string {
 			w.line("  - no note yet: say where it was left off")
 			return
 		}
-		w.line("  - latest note, %s, %s UTC:", n.Author.Display(), n.CreatedAt.UTC().Format("Mon 15:04"))
+		w.line("  - latest note, %s, %s UTC:", n.Author.Display(), stamp(n.CreatedAt, f.Shift.End))
 		for _, line := range strings.Split(strings.TrimSpace(n.Body), "\n") {
 			w.line("    > %s", line)
 		}
 	})
-	w.section(fmt.Sprintf("## Active pages (%d)", len(f.Pages)), len(f.Pages), func(i int) {
+	w.sectionOf(fmt.Sprintf("## Active pages (%d)", len(f.Pages)), len(f.Pages), f.PagesUnknown, func(i int) {
 		p := f.Pages[i]
-		w.line("- **%s** %s (%s, since %s UTC)", p.Status, mdLink(p.Title, p.URL), p.Service, p.CreatedAt.UTC().Format("Mon 15:04"))
+		w.line("- **%s** %s (%s, since %s UTC)", p.Status, mdLink(p.Title, p.URL), p.Service, stamp(p.CreatedAt, f.Shift.End))
 	})
 	return w.String()
 }

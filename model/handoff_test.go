@@ -147,3 +147,43 @@ func TestAcknowledgement(t *testing.T) {
 		t.Error("found an acknowledgement in an unrelated note")
 	}
 }
+
+// A part that was not read says so: a draft never states "None." for what nobody knows.
+func TestADraftSaysUnknownForWhatWasNotRead(t *testing.T) {
+	rot := Rotation{{Name: "EMEA", Start: 4 * 60, End: 16 * 60, Schedule: "P1"}, {Name: "AMER", Start: 16 * 60, End: 4 * 60, Schedule: "P2"}}
+	cur := rot.ShiftAt(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	d := DraftHandoff(HandoffFacts{Shift: cur, Next: rot.NextShift(cur), GitLabUnknown: true, PagesUnknown: true})
+	for _, bad := range []string{"None.", "No S1/S2 incident is open", "(0)"} {
+		if strings.Contains(d, bad) {
+			t.Errorf("a draft of unread facts says %q:\n%s", bad, d)
+		}
+	}
+	if strings.Count(d, unknownLine) < 8 || !strings.Contains(d, "## Active pages (unknown)") {
+		t.Errorf("the unread parts are not marked unknown:\n%s", d)
+	}
+}
+
+func TestOldTimesCarryTheirDate(t *testing.T) {
+	ref := time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC)
+	if got := stamp(ref.Add(-2*24*time.Hour), ref); got != "Sat 16:00" {
+		t.Errorf("two days ago: %q", got)
+	}
+	if got := stamp(ref.Add(-45*24*time.Hour), ref); got != "Fri 09 Oct 16:00" {
+		t.Errorf("45 days ago: %q", got)
+	}
+}
+
+func TestHumanWrote(t *testing.T) {
+	rot := Rotation{{Name: "EMEA", Start: 4 * 60, End: 16 * 60, Schedule: "P1"}, {Name: "AMER", Start: 16 * 60, End: 4 * 60, Schedule: "P2"}}
+	cur := rot.ShiftAt(time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC))
+	d := DraftHandoff(HandoffFacts{Shift: cur, Next: rot.NextShift(cur)})
+	if HumanWrote(d) {
+		t.Error("the template counts as written")
+	}
+	if !HumanWrote(strings.Replace(d, "## Context\n", "## Context\nPatroni is fine now.\n", 1)) {
+		t.Error("a sentence under Context does not count")
+	}
+	if !HumanWrote("no marker, just words") || HumanWrote("  \n") {
+		t.Error("a draft without a marker")
+	}
+}

@@ -39,7 +39,7 @@ func (m *Model) acknowledge(ref model.IssueRef) tea.Cmd {
 // applyAck shows the acknowledgement in the Handoffs pane, or why it failed.
 func (m *Model) applyAck(msg ackMsg) {
 	if msg.err != nil {
-		m.say("acknowledge failed: " + msg.err.Error())
+		m.sayFailed("acknowledge failed: " + explain(msg.err))
 		return
 	}
 	// A new slice: a cache write may be reading the old one.

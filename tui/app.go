@@ -51,6 +51,7 @@ type Model struct {
 	flash          string // a short message about the last action
 	flashAt        time.Time
 	flashTimer     time.Time // the message whose expiry is scheduled
+	flashErr       bool      // the message says what failed
 
 	report reportState
 	since  sinceState
@@ -143,7 +144,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case openedMsg:
 		if msg.err != nil {
-			m.say("could not open the browser (" + msg.err.Error() + "): " + msg.url)
+			m.sayFailed("could not open the browser (" + msg.err.Error() + "): " + msg.url)
 		}
 		return nil
 	case ShutdownMsg:
@@ -226,12 +227,30 @@ func (m *Model) restyle() {
 	}
 }
 
-// flashFor is how long a message stays in the footer.
-const flashFor = 8 * time.Second
+// flashFor is how long a message stays in the footer; a failure stays longer.
+const (
+	flashFor      = 8 * time.Second
+	flashErrorFor = 30 * time.Second
+)
 
 // say shows a short message in the footer for a few seconds.
 func (m *Model) say(text string) {
-	m.flash, m.flashAt = text, m.opts.Clock()
+	m.flash, m.flashAt, m.flashErr = text, m.opts.Clock(), false
+}
+
+// sayFailed shows what failed and why, longer and in the failure's colour.
+func (m *Model) sayFailed(text string) {
+	m.say(text)
+	m.flashErr = true
+}
+
+// flashing reports whether a message is showing.
+func (m *Model) flashing() bool {
+	d := flashFor
+	if m.flashErr {
+		d = flashErrorFor
+	}
+	return m.flash != "" && m.opts.Clock().Sub(m.flashAt) < d
 }
 
 // flashExpiry schedules the frame that takes a new message away (the clock ticks only once
@@ -241,7 +260,11 @@ func (m *Model) flashExpiry() tea.Cmd {
 		return nil
 	}
 	m.flashTimer = m.flashAt
-	return m.after(flashFor, flashExpiredMsg{})
+	d := flashFor
+	if m.flashErr {
+		d = flashErrorFor
+	}
+	return m.after(d, flashExpiredMsg{})
 }
 
 // me is the GitLab username of the token's user, once known.

@@ -636,3 +636,16 @@ func TestTheSparklineCountsCalendarDaysTodayLast(t *testing.T) {
 		t.Errorf("counts %v", counts)
 	}
 }
+
+func TestALongMessageIsCutNotDropped(t *testing.T) {
+	m, _, _ := fixtureModel(t, 80, 24)
+	m.sayFailed("acknowledge failed: the PagerDuty token cannot do this: it is read-only; acting on pages needs a full-access key")
+	footer := lines(screen(m))[23]
+	if !strings.HasPrefix(strings.TrimSpace(footer), "acknowledge failed: the PagerDuty token") || !strings.Contains(footer, "…") {
+		t.Fatalf("the footer drops or mangles a long message: %q", footer)
+	}
+	m.opts.Clock = func() time.Time { return testNow.Add(20 * time.Second) }
+	if !strings.Contains(lines(screen(m))[23], "acknowledge failed") {
+		t.Error("a failure leaves the footer as fast as a passing message")
+	}
+}

@@ -141,7 +141,7 @@ func (e *editor) handle(msg tea.Msg) (tea.Cmd, bool) {
 		return msg.then, true
 	case externalDoneMsg:
 		if msg.err != nil {
-			e.m.say("$EDITOR failed: " + msg.err.Error())
+			e.m.sayFailed("$EDITOR failed: " + msg.err.Error())
 		}
 		return e.m.loadDraftCmd(e.key), true
 	}
@@ -221,7 +221,7 @@ func (e *editor) factsOrPlaceholder() model.HandoffFacts {
 	}
 	rot := e.m.opts.Rotation
 	cur := rot.ShiftAt(e.m.now)
-	return model.HandoffFacts{Shift: cur, Next: rot.NextShift(cur), Local: e.m.opts.Zone,
+	return model.HandoffFacts{Shift: cur, Next: rot.NextShift(cur), Local: e.m.opts.Zone, GitLabUnknown: true, PagesUnknown: true,
 		Warnings: []string{"waiting for GitLab and PagerDuty; the facts fill in when they answer."}}
 }
 
@@ -309,7 +309,13 @@ func (e *editor) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return e.external()
 	case key.Matches(msg, k.EdPublish):
-		if e.phase == phaseEditing || e.phase == phasePreview {
+		switch {
+		case e.phase == phaseLoading:
+			m.say("the draft is still being read")
+		case e.phase != phaseEditing && e.phase != phasePreview:
+		case e.facts == nil && e.factsErr == nil:
+			m.say("the shift's facts are still being gathered: publish once they are in (the status line says so)")
+		default:
 			m.push(m.publishDialog(e))
 		}
 		return nil

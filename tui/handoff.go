@@ -19,6 +19,8 @@ type (
 	outboxMsg struct {
 		report model.OutboxReport
 		err    error
+		// unchecked: why an earlier handoff of the shift could not be looked for
+		unchecked error
 	}
 	flushTickMsg struct{}
 )
@@ -118,7 +120,7 @@ func (m *Model) publishDialog(e *editor) *dialog {
 	if m.opts.Confidential {
 		conf = "yes"
 	}
-	return &dialog{m: m, lines: []string{
+	lines := []string{
 		st.Bold.Render("Publish this handoff?"),
 		"",
 		"project       " + m.opts.HandoffProject,
@@ -127,7 +129,21 @@ func (m *Model) publishDialog(e *editor) *dialog {
 		"confidential  " + conf,
 		"",
 		"It goes through the outbox: if GitLab is down it waits on disk and is retried.",
-	}, choices: []choice{
+	}
+	var warn []string
+	if e.factsErr != nil {
+		warn = append(warn, "the facts could not be read ("+reasonOnly(e.factsErr.Error())+"): the draft says unknown there")
+	}
+	if !model.HumanWrote(e.ta.Value()) {
+		warn = append(warn, "your sections (Context, Time-sensitive tasks, What to watch) are empty")
+	}
+	if ho := m.opts.Rotation.NextHandoff(m.now); ho.At.Sub(m.now) > time.Hour {
+		warn = append(warn, fmt.Sprintf("the handoff is at %s UTC, in %s", ho.At.UTC().Format("15:04"), model.Countdown(ho.At.Sub(m.now))))
+	}
+	for _, w := range warn {
+		lines = append(lines, st.Warn.Render("⚠ "+w))
+	}
+	return &dialog{m: m, lines: lines, choices: []choice{
 		{withDesc(m.keys.Yes, "publish"), func() tea.Cmd { return e.publish(nil, true) }},
 		{withDesc(m.keys.No, "back to the draft"), nil},
 	}}
@@ -153,21 +169,21 @@ func (e *editor) publish(target *model.IssueRef, check bool) tea.Cmd {
 		if err := l.SaveDraft(k, text); err != nil {
 			return savedMsg{key: k, err: err}
 		}
+		var unchecked error
 		if check {
 			existing, found, err := l.ExistingHandoff(ctx, post)
-			if err != nil {
-				// Not knowing is no reason to publish blind, nor to stay stuck: say so.
-				return outboxMsg{err: fmt.Errorf("could not look for a handoff of this shift already published (%w); try again, or publish another", err)}
-			}
 			if found {
 				return existingHandoffMsg{existing: existing, post: post}
 			}
+			// Not knowing is no reason to keep the handoff from the outbox (the marker still
+			// keeps a retry from posting twice): it is queued, and the engineer told.
+			unchecked = err
 		}
 		if err := l.Submit(post); err != nil {
 			return outboxMsg{err: err}
 		}
 		rep, err := l.Flush(ctx, now)
-		return outboxMsg{report: rep, err: err}
+		return outboxMsg{report: rep, err: err, unchecked: unchecked}
 	}
 }
 
@@ -189,7 +205,7 @@ func (m *Model) askAboutExisting(msg existingHandoffMsg) {
 	}, choices: []choice{
 		{m.keys.Another, func() tea.Cmd { return e.publish(nil, false) }},
 		{m.keys.AsNote, func() tea.Cmd { ref := ex.IssueRef; return e.publish(&ref, false) }},
-		{withDesc(m.keys.Back, "cancel"), nil},
+		{withDesc(m.keys.No, "cancel"), nil},
 	}})
 }
 
@@ -216,7 +232,7 @@ func (m *Model) retryHeldCmd() tea.Cmd {
 func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 	e := m.editor
 	if msg.err != nil {
-		m.say("outbox: " + msg.err.Error())
+		m.sayFailed("outbox: " + msg.err.Error())
 		if e != nil && e.phase == phasePublishing {
 			e.phase = phaseEditing
 		}
@@ -225,6 +241,9 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	m.outbox = msg.report.Waiting
 	m.outboxWarnings = msg.report.Warnings
+	if msg.unchecked != nil {
+		m.outboxWarnings = append(m.outboxWarnings, "published without looking for an earlier handoff of this shift ("+reasonOnly(msg.unchecked.Error())+")")
+	}
 	if msg.report.Busy {
 		m.say("another oncall is publishing the outbox; it is left to that one")
 	}
@@ -248,7 +267,7 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 			m.closeEditor()
 			m.say("GitLab did not take the handoff; it waits in the outbox and is retried")
 			if w.Held {
-				m.say("GitLab refused the handoff: " + w.Hint)
+				m.sayFailed("GitLab refused the handoff: " + w.Hint)
 			}
 		}
 	}

@@ -469,11 +469,11 @@ func TestPublishingTwiceForAShiftAsks(t *testing.T) {
 	before := len(m.snap.Handoffs)
 	publish(t, m, "second thoughts")
 	out := screen(m)
-	if !strings.Contains(out, "already hands over EMEA → AMER at 16:00") || !strings.Contains(out, "a publish another") || !strings.Contains(out, "n add yours as a note to it") {
+	if !strings.Contains(out, "already hands over EMEA → AMER at 16:00") || !strings.Contains(out, "p publish another") || !strings.Contains(out, "a add yours as a note to it") {
 		t.Fatalf("publishing a second handoff of the shift did not ask:\n%s", out)
 	}
 	existing := m.snap.Handoffs[0]
-	press(t, m, "n")
+	press(t, m, "a")
 	if len(m.snap.Handoffs) != before {
 		t.Fatal("adding a note created another issue")
 	}
@@ -481,9 +481,9 @@ func TestPublishingTwiceForAShiftAsks(t *testing.T) {
 	if len(notes) == 0 || !strings.Contains(notes[0].Body, "second thoughts") {
 		t.Fatalf("the second handoff is not a note on #%d: %+v", existing.IID, notes)
 	}
-	// esc leaves the question with the draft intact.
+	// n (a reflex after the question before) and esc leave it with the draft intact.
 	publish(t, m, "third")
-	press(t, m, "esc")
+	press(t, m, "n")
 	if m.top() != m.editor || !strings.Contains(m.editor.ta.Value(), "third") {
 		t.Fatalf("cancel did not go back to the draft: top %T", m.top())
 	}
@@ -513,5 +513,52 @@ func TestTheEditorFillsAGrownWindow(t *testing.T) {
 	}
 	if e.ta.Line() != line {
 		t.Fatalf("the cursor moved from line %d to %d", line, e.ta.Line())
+	}
+}
+
+func TestPublishWaitsForTheFactsAndWarnsWhatIsMissing(t *testing.T) {
+	m, _, _ := handoffModel(t, nil)
+	_, cmd := m.Update(keyPress("h"))
+	steps := cmd().(tea.BatchMsg) // read the draft; the facts are on their way, not in
+	run(t, m, steps[0])
+	_, publishCmd := m.Update(ctrl('x'))
+	if _, ok := m.top().(*dialog); ok || publishCmd != nil {
+		t.Fatal("ctrl+x asked to publish before the facts were in")
+	}
+	if !strings.Contains(screen(m), "facts are still being gathered") {
+		t.Fatalf("ctrl+x does not say why it waits:\n%s", screen(m))
+	}
+	run(t, m, steps[1])
+	m.opts.Clock = func() time.Time { return handoffNow.Add(-3 * time.Hour) } // 12:20
+	m.now = m.opts.Clock()
+	_, cmd = m.Update(ctrl('x'))
+	run(t, m, cmd)
+	out := screen(m)
+	for _, want := range []string{"Publish this handoff?", "⚠ your sections (Context, Time-sensitive tasks, What to watch) are empty", "⚠ the handoff is at 16:00 UTC, in 3h40m"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the question lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPublishingWhenTheEarlierHandoffCannotBeLookedForStillQueues(t *testing.T) {
+	var failSearch atomic.Bool
+	m, _, world := handoffModel(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if failSearch.Load() && r.Method == http.MethodGet && strings.Contains(r.URL.EscapedPath(), "on-call-handovers") {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	failSearch.Store(true)
+	publish(t, m, "hand this over")
+	pending, _ := world.local.Store.Outbox()
+	if len(pending)+len(m.snap.Handoffs) == 0 || m.editor != nil {
+		t.Fatalf("the handoff is neither published nor queued; editor %v", m.editor != nil)
+	}
+	if !strings.Contains(screen(m), "published without looking for an earlier handoff of this shift") {
+		t.Fatalf("the skipped check is not said:\n%s", screen(m))
 	}
 }

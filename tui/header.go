@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"time"
 
@@ -284,13 +285,19 @@ func (m *Model) publishedThisShift() bool {
 
 // footer is the bindings in force on the left (most important first, the rest dropped when
 // space is short) and the sources' state or the last message on the right.
+//
+// A message wins over the hints: it is cut to the width if it must be, never dropped.
 func (m *Model) footer() string {
 	st := m.st
 	right := m.healthText()
-	if m.flash != "" && m.opts.Clock().Sub(m.flashAt) < flashFor {
-		right = st.Accent.Render(m.flash)
+	if m.flashing() {
+		style := st.Accent
+		if m.flashErr {
+			style = st.Bad
+		}
+		right = style.Render(ansi.Truncate(m.flash, m.width-1, "…"))
 	}
-	if s, ok := m.top().(interface{ status() string }); ok && s.status() != "" {
+	if s, ok := m.top().(interface{ status() string }); ok && s.status() != "" && !m.flashing() {
 		right = s.status() + right
 	}
 	var parts []string
@@ -304,9 +311,9 @@ func (m *Model) footer() string {
 	}
 	for n := len(parts); n > 0; n-- {
 		left := strings.Join(parts[:n], "  ")
-		if lipgloss.Width(left)+lipgloss.Width(right)+2 <= m.width || n == 1 {
+		if lipgloss.Width(left)+lipgloss.Width(right)+2 <= m.width {
 			return spread(left, right, m.width)
 		}
 	}
-	return spread("", right, m.width)
+	return fitStyled(right, m.width)
 }

@@ -68,7 +68,7 @@ func (m *Model) handlePages(msg tea.Msg) (tea.Cmd, bool) {
 		m.changed()
 		verb := map[string]string{model.PageAcknowledged: "acknowledge", model.PageResolved: "resolve"}[msg.status]
 		if msg.err != nil {
-			m.say(verb + " failed: " + explain(msg.err))
+			m.sayFailed(verb + " failed: " + explain(msg.err))
 			return nil, true
 		}
 		m.replacePage(msg.page)
