@@ -100,9 +100,9 @@ func (d *dashboard) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.say("publishing the held handoff again…")
 		return m.retryHeldCmd()
 	case key.Matches(msg, k.NextPane):
-		d.focus = (d.focus + 1) % len(d.panes)
+		d.step(1)
 	case key.Matches(msg, k.PrevPane):
-		d.focus = (d.focus + len(d.panes) - 1) % len(d.panes)
+		d.step(-1)
 	case key.Matches(msg, k.JumpPane):
 		if n := int(msg.Code - '1'); n >= 0 && n < len(d.panes) {
 			d.focus = n
@@ -286,11 +286,19 @@ func (d *dashboard) widths(band []int, width int) []int {
 	return out
 }
 
+// headerFrom is the height from which a pane shows its column header: the title, the
+// header and at least one row.
+const headerFrom = 3
+
 // heights splits the body between the bands: each gets its fair share by weight, a band
 // that needs less gives the rest to those that need more, and what nobody needs goes to
-// the last band.
+// the last band. On a screen too short for every band to show rows, the focused pane's
+// band comes first and the others keep their title line, with its counts.
 func (d *dashboard) heights(body int) []int {
 	bands := d.bands()
+	if body < headerFrom*len(bands) {
+		return d.squeezed(bands, body)
+	}
 	total := 0
 	weights := make([]int, len(bands))
 	need := make([]int, len(bands))
@@ -325,11 +333,74 @@ func (d *dashboard) heights(body int) []int {
 	return h
 }
 
+// squeezed gives every band its title line and the focused band what is left, as far as
+// it needs; what remains goes to the other bands in order.
+func (d *dashboard) squeezed(bands [][]int, body int) []int {
+	alloc := make([]int, len(bands))
+	spare := body
+	for i := range bands {
+		if spare > 0 {
+			alloc[i], spare = 1, spare-1
+		}
+	}
+	need := func(i int) int {
+		n := 0
+		for _, k := range bands[i] {
+			n = max(n, len(d.panes[k].rows(d.m))+2)
+		}
+		return n
+	}
+	order := []int{}
+	for i, b := range bands {
+		for _, k := range b {
+			if k == d.focus {
+				order = append([]int{i}, order...)
+			}
+		}
+		if len(order) == 0 || order[0] != i {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		give := min(spare, max(0, need(i)-alloc[i]))
+		alloc[i] += give
+		spare -= give
+	}
+	h := make([]int, len(d.panes))
+	for i, b := range bands {
+		for _, k := range b {
+			h[k] = alloc[i]
+		}
+	}
+	return h
+}
+
+// displayOrder is the panes (by index) as the screen shows them, top to bottom and left
+// to right: tab follows it.
+func (d *dashboard) displayOrder() []int {
+	var out []int
+	for _, b := range d.bands() {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// step moves the focus n panes along the display order.
+func (d *dashboard) step(n int) {
+	order := d.displayOrder()
+	for i, k := range order {
+		if k == d.focus {
+			d.focus = order[(i+n+len(order))%len(order)]
+			return
+		}
+	}
+}
+
 // visibleRows is how many item rows pane k shows.
 func (d *dashboard) visibleRows(k int) int {
 	_, body := d.m.bodySize()
 	h := d.heights(body)[k]
-	if h >= 5 {
+	if h >= headerFrom {
 		return h - 2 // title and column header
 	}
 	return max(0, h-1)
@@ -389,7 +460,7 @@ func (d *dashboard) paneView(k, width, height int) []string {
 	}
 	lines := []string{title}
 
-	showHeader := height >= 5
+	showHeader := height >= headerFrom
 	visible := height - 1
 	if showHeader {
 		visible--

@@ -116,13 +116,18 @@ func TestEverythingFitsAt120x40WithoutScrolling(t *testing.T) {
 
 func TestKeysMoveFocusAndCursor(t *testing.T) {
 	m, f, _ := fixtureModel(t, 120, 40)
+	// tab follows the screen: Incidents, then Pages (numbered 5, drawn second), Changes...
 	press(t, m, "tab")
-	if m.dash.focus != 1 {
-		t.Fatalf("tab: focus %d", m.dash.focus)
+	if m.dash.focused().spec.title != "Pages" {
+		t.Fatalf("tab from Incidents: focus %q", m.dash.focused().spec.title)
 	}
-	press(t, m, "shift+tab", "shift+tab")
-	if m.dash.focus != len(panes)-1 {
-		t.Fatalf("shift+tab twice from changes: focus %d", m.dash.focus)
+	press(t, m, "tab")
+	if m.dash.focused().spec.title != "Changes" {
+		t.Fatalf("tab from Pages: focus %q", m.dash.focused().spec.title)
+	}
+	press(t, m, "shift+tab", "shift+tab", "shift+tab")
+	if m.dash.focused().spec.title != "Handoffs" {
+		t.Fatalf("shift+tab three times from Changes wraps to the last pane: focus %q", m.dash.focused().spec.title)
 	}
 	press(t, m, "1", "j", "down", "k")
 	p := m.dash.focused()
@@ -547,7 +552,7 @@ func TestKeysCanBeRebound(t *testing.T) {
 		t.Fatal("q still quits after quit was rebound to Q")
 	}
 	press(t, m, "n")
-	if m.dash.focus != 1 {
+	if m.dash.focus == 0 {
 		t.Fatal("n does not move to the next pane")
 	}
 	press(t, m, "?")
@@ -647,5 +652,19 @@ func TestALongMessageIsCutNotDropped(t *testing.T) {
 	m.opts.Clock = func() time.Time { return testNow.Add(20 * time.Second) }
 	if !strings.Contains(lines(screen(m))[23], "acknowledge failed") {
 		t.Error("a failure leaves the footer as fast as a passing message")
+	}
+}
+
+// On a screen too short for every pane, the focused one shows its rows and the others keep
+// their title line: a key never acts on a selection nobody can see.
+func TestATinyScreenShowsTheFocusedPane(t *testing.T) {
+	m, _, _ := fixtureModel(t, 60, 15)
+	for _, k := range []string{"5", "2", "3", "4"} {
+		press(t, m, k)
+		p := m.dash.focused()
+		r, _ := p.selectedRow(m)
+		if !strings.Contains(screen(m), fit(r.cells[1].text, 8)[:6]) && !strings.Contains(screen(m), r.title[:10]) {
+			t.Errorf("%s: the selected row of %s is not on screen:\n%s", k, p.spec.title, screen(m))
+		}
 	}
 }

@@ -57,7 +57,7 @@ func (d *dashboard) at(x, y int) (pane, row int) {
 func (d *dashboard) rowAt(k, ly, h int) int {
 	p := &d.panes[k]
 	first := 1 // the title
-	if h >= 5 {
+	if h >= headerFrom {
 		first = 2 // and the column header
 	}
 	r := p.offset + ly - first
