@@ -309,15 +309,19 @@ func (m *Model) quit() tea.Cmd {
 	if !m.hasDraft && (e == nil || !e.typed) {
 		return m.leave()
 	}
-	what := "Your handoff draft for this shift is not published."
+	what, then := "Your handoff draft for this shift is not published.", "The draft is saved, and oncall offers it again next time."
+	if m.publishedThisShift() {
+		what = "You have a second handoff draft for this shift, not published (the shift's handoff is)."
+	}
 	k, _ := m.currentHandoff()
 	for _, w := range m.outbox {
 		if w.Post.Key == k {
-			what = "Your handoff for this shift waits in the outbox; it is retried at the next start."
+			what = "Your handoff for this shift is NOT delivered: it waits in the outbox."
+			then = "Keep oncall open, or run `oncall handoff --retry`, so that it is sent."
 		}
 	}
 	d := &dialog{m: m, quit: true, lines: []string{
-		m.st.Bold.Render(what), "", "The draft is saved, and oncall offers it again next time.",
+		m.st.Bold.Render(what), "", then,
 	}, choices: []choice{
 		{withDesc(m.keys.Yes, "quit anyway"), m.leave},
 		{withDesc(m.keys.No, "stay"), nil},

@@ -226,15 +226,17 @@ func notesOf(t *testing.T, world *simWorld, ref model.IssueRef) []struct {
 
 func TestAcknowledgeAHandoff(t *testing.T) {
 	m, _, world := handoffModel(t, nil)
-	// A handoff nobody acknowledged yet: published now, by someone else, to me.
-	other := model.Person{Username: "someone-else"}
-	post := world.hub.NewHandoffPost(model.HandoffFacts{Shift: m.opts.Rotation.ShiftAt(handoffNow.Add(-13 * time.Hour)),
-		Next: m.opts.Rotation.ShiftAt(handoffNow), Outgoing: &other, Incoming: m.snap.Me}, "# handoff\n\nquiet", handoffNow)
-	issue, err := world.hub.PublishHandoff(t.Context(), post)
-	if err != nil {
-		t.Fatal(err)
+	me := m.me()
+	// A handoff nobody acknowledged yet, written by someone else.
+	var issue model.HandoffNote
+	for _, h := range m.snap.Handoffs {
+		if h.AckChecked && h.Ack == nil && h.Author.Username != me {
+			issue = h
+		}
 	}
-	run(t, m, m.refreshAll())
+	if issue.IID == 0 {
+		t.Fatal("the simulator has no unacknowledged handoff by someone else")
+	}
 	press(t, m, "4")
 	p := m.dash.focused()
 	for i, r := range p.rows(m) {
@@ -243,15 +245,19 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 		}
 	}
 	if r, _ := p.selectedRow(m); r.ref != issue.IssueRef || !strings.Contains(screen(m), "unread") {
-		t.Fatalf("the new handoff is not listed unread:\n%s", screen(m))
+		t.Fatalf("the handoff is not listed unread:\n%s", screen(m))
 	}
 	before := len(notesOf(t, world, issue.IssueRef))
 	press(t, m, "a")
+	if !strings.Contains(screen(m), fmt.Sprintf("Acknowledge #%d?", issue.IID)) || len(notesOf(t, world, issue.IssueRef)) != before {
+		t.Fatalf("a posted before asking:\n%s", screen(m))
+	}
+	_, cmd := m.Update(keyPress("y"))
+	run(t, m, cmd)
 	notes := notesOf(t, world, issue.IssueRef)
 	if len(notes) != before+1 {
 		t.Fatalf("%d notes after acknowledging; want %d", len(notes), before+1)
 	}
-	me := m.me()
 	if want := "Acknowledged by @" + me + " at 15:20 UTC"; notes[0].Body != want || notes[0].Author.Username != me {
 		t.Fatalf("posted %q by @%s; want %q by @%s", notes[0].Body, notes[0].Author.Username, want, me)
 	}
@@ -261,6 +267,22 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 	press(t, m, "a")
 	if len(notesOf(t, world, issue.IssueRef)) != before+1 || !strings.Contains(screen(m), "already acknowledged") {
 		t.Error("a second a acknowledged twice")
+	}
+	// Your own handoff is not yours to acknowledge.
+	post := world.hub.NewHandoffPost(model.HandoffFacts{Shift: m.opts.Rotation.ShiftAt(handoffNow), Next: m.opts.Rotation.NextShift(m.opts.Rotation.ShiftAt(handoffNow))}, "# mine", handoffNow)
+	mine, err := world.hub.PublishHandoff(t.Context(), post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, m, m.refreshAll())
+	for i, r := range p.rows(m) {
+		if r.ref == mine.IssueRef {
+			p.cursor, p.selected = i, r.id
+		}
+	}
+	press(t, m, "a")
+	if m.top() != m.dash || !strings.Contains(screen(m), "you wrote this handoff") {
+		t.Errorf("a on your own handoff:\n%s", screen(m))
 	}
 }
 

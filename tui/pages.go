@@ -72,6 +72,11 @@ func (m *Model) handlePages(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		m.replacePage(msg.page)
+		for _, v := range m.stack {
+			if pv, ok := v.(*pageView); ok && pv.data.ID == msg.page.ID {
+				pv.data.Page = msg.page // the open detail shows what PagerDuty said
+			}
+		}
 		m.say(fmt.Sprintf("%sd #%d", verb, msg.page.Number))
 		return nil, true
 	case pageDetailMsg:
@@ -128,8 +133,11 @@ func pageRows(m *Model) ([]row, string) {
 	ps := append([]model.Page(nil), m.snap.Pages.Open...)
 	model.SortPages(ps)
 	rows := make([]row, 0, len(ps))
-	mine := 0
+	mine, open := 0, 0
 	for _, p := range ps {
+		if p.Status != model.PageResolved {
+			open++
+		}
 		status, statusStyle := p.Status, &st.Muted
 		switch p.Status {
 		case model.PageTriggered:
@@ -181,7 +189,10 @@ func pageRows(m *Model) ([]row, string) {
 	if m.snap.Pages.Truncated {
 		extra = append(extra, fmt.Sprintf("showing the first %d", len(ps)))
 	}
-	return rows, countSummary(len(ps), "open", extra)
+	if resolved := len(ps) - open; resolved > 0 {
+		extra = append(extra, fmt.Sprintf("%d resolved just now", resolved))
+	}
+	return rows, countSummary(open, "open", extra)
 }
 
 // pageTitle is a page's title, marked when it is new since the last session.

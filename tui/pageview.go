@@ -135,7 +135,11 @@ func (v *pageView) render(width, height int) []string {
 	for _, a := range p.Assignees {
 		who = append(who, a.Display())
 	}
-	meta := []string{fmt.Sprintf("#%d", p.Number), p.Status, p.Urgency + " urgency", orDash(p.Service),
+	status := p.Status
+	if target, ok := v.m.pages.pending[p.ID]; ok {
+		status = map[string]string{model.PageAcknowledged: "acking…", model.PageResolved: "resolving…"}[target]
+	}
+	meta := []string{fmt.Sprintf("#%d", p.Number), status, p.Urgency + " urgency", orDash(p.Service),
 		"opened " + model.Ago(v.m.now, p.CreatedAt) + " ago"}
 	if len(who) > 0 {
 		meta = append(meta, "assigned to "+strings.Join(who, ", "))
