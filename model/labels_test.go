@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,15 @@ func TestSortIncidents(t *testing.T) {
 	}
 	if want := []int64{3, 5, 2, 6, 1, 4}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("order %v; want %v", got, want)
+	}
+
+	// An S1 still open but labelled Resolved waits for its closing after every other.
+	resolved := mk(7, 1, 0)
+	resolved.Status = StatusResolved
+	in = append([]Incident{resolved}, in...)
+	SortIncidents(in)
+	if in[len(in)-1].IID != 7 {
+		t.Fatalf("a resolved S1 sorts at %d of %d; want last", slices.IndexFunc(in, func(i Incident) bool { return i.IID == 7 }), len(in))
 	}
 }
 

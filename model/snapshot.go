@@ -223,16 +223,21 @@ type Snapshot struct {
 // Patch is one source's contribution to a snapshot: it replaces that source's part.
 type Patch func(*Snapshot)
 
-// SortIncidents orders S1/S2 first (S1 before S2), then everything else newest first.
+// SortIncidents orders S1/S2 first (S1 before S2), then everything else newest first;
+// an issue still open but labelled Resolved waits for its closing and comes after all
+// the others, whatever its severity.
 func SortIncidents(in []Incident) {
-	rank := func(s Severity) int {
-		if s.High() {
-			return int(s)
+	rank := func(i Incident) int {
+		switch {
+		case i.Status == StatusResolved:
+			return 4
+		case i.Severity.High():
+			return int(i.Severity)
 		}
 		return 3
 	}
 	sort.SliceStable(in, func(a, b int) bool {
-		ra, rb := rank(in[a].Severity), rank(in[b].Severity)
+		ra, rb := rank(in[a]), rank(in[b])
 		if ra != rb {
 			return ra < rb
 		}

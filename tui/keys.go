@@ -121,7 +121,7 @@ func keySpecs(k *keys) []keySpec {
 		{&k.RetryHeld, "retry_held", []string{"P"}, "", "publish the held handoff again"},
 		{&k.Sort, "sort", []string{"s"}, "", "sort the pane: its own order, age, updated"},
 		{&k.Mine, "mine", []string{"m"}, "", "only what is mine (every pane)"},
-		{&k.HideMitigated, "hide_mitigated", []string{"M"}, "", "hide mitigated incidents"},
+		{&k.HideMitigated, "hide_mitigated", []string{"M"}, "", "hide mitigated and resolved incidents"},
 		{&k.OpenURL, "open_browser", []string{"o"}, "", "open in the browser"},
 		{&k.Copy, "copy_url", []string{"y"}, "", "copy the address (OSC 52)"},
 		{&k.Another, "publish_another", []string{"p"}, "", "publish another"},

@@ -62,7 +62,7 @@ func incidentRows(m *Model) ([]row, string) {
 			txt(model.Ago(now, i.CreatedAt), &st.Muted),
 			lead(st, i),
 		))
-		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = assignedTo(i.Issue, me), i.Status == model.StatusMitigated
+		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = assignedTo(i.Issue, me), i.Status == model.StatusMitigated || i.Status == model.StatusResolved
 	}
 	sum := []string{model.OpenCounts(in)}
 	for s := model.Severity(1); s <= 4; s++ {

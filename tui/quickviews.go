@@ -80,7 +80,7 @@ func (p *pane) shownSummary() string {
 		in = append(in, "mine")
 	}
 	if p.shownFor.hideMitigated && p.spec.title == "Incidents" {
-		in = append(in, "mitigated hidden")
+		in = append(in, "mitigated and resolved hidden")
 	}
 	var out []string
 	if len(in) > 0 {

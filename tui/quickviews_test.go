@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/base64"
+	"github.com/oncall-sre/oncall/model"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func TestSortCyclesAndSaysSo(t *testing.T) {
 }
 
 func TestMineAndHideMitigated(t *testing.T) {
-	m, _, _ := fixtureModel(t, 160, 40)
+	m, f, _ := fixtureModel(t, 160, 40)
 	press(t, m, "m")
 	out := screen(m)
 	// Ana leads no incident, owns one change, is assigned one on-call issue.
@@ -38,12 +39,20 @@ func TestMineAndHideMitigated(t *testing.T) {
 	}
 	press(t, m, "m", "M")
 	out = screen(m)
-	if strings.Contains(out, "Replication lag") || !strings.Contains(out, "3 of 4 shown (mitigated hidden)") {
+	if strings.Contains(out, "Replication lag") || !strings.Contains(out, "3 of 4 shown (mitigated and resolved hidden)") {
 		t.Fatalf("M does not hide the mitigated incident:\n%s", out)
 	}
 	press(t, m, "M")
 	if !strings.Contains(screen(m), "Replication lag") {
 		t.Fatal("a second M does not show it again")
+	}
+
+	// An issue labelled Resolved but not yet closed is hidden as well.
+	f.set(func(w *model.Snapshot) { w.Incidents[3].Status = model.StatusResolved })
+	run(t, m, m.refreshAll())
+	press(t, m, "M")
+	if out := screen(m); strings.Contains(out, "Renovate bot") || !strings.Contains(out, "2 of 4 shown (mitigated and resolved hidden)") {
+		t.Fatalf("M does not hide the resolved incident:\n%s", out)
 	}
 }
 
