@@ -42,7 +42,8 @@ type issue struct {
 	due          string // YYYY-MM-DD or ""
 	confidential bool
 	incident     bool
-	nullDesc     bool // GitLab sends "description": null
+	nullDesc     bool  // GitLab sends "description": null
+	movedTo      int64 // the id of the issue it was moved to, or 0
 	notes        []*note
 	events       []*labelEvent
 }
