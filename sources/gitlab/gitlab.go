@@ -26,13 +26,18 @@ type Config struct {
 	HandoffProject    string
 	Labels            model.Labels
 	PageSize          int          // issues per page; default (and GitLab's maximum) 100
-	Parallel          int          // pages fetched at once after the first; default 4
+	Parallel          int          // pages fetched at once after the first, per list; default 16
 	MaxPages          int          // pages read of one list at most; default 100 (10,000 issues)
 	HTTPClient        *http.Client // optional
 }
 
 // DefaultMaxPages bounds one list: 100 pages of 100 issues.
 const DefaultMaxPages = 100
+
+// DefaultParallel is how many pages of one list, or label-event lists, are read at once:
+// 16 read a 3,000-issue queue 1.6-1.8x faster than 4 against a server 50 ms away (issue
+// 11), and the pacer (internal/pace) keeps them under the server's rate limit.
+const DefaultParallel = 16
 
 // Source reads GitLab. Its methods are safe for concurrent use.
 type Source struct {
@@ -55,7 +60,7 @@ func New(cfg Config) (*Source, error) {
 		cfg.PageSize = 100
 	}
 	if cfg.Parallel <= 0 {
-		cfg.Parallel = 4
+		cfg.Parallel = DefaultParallel
 	}
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = DefaultMaxPages
@@ -76,7 +81,7 @@ func New(cfg Config) (*Source, error) {
 // Queue returns the open incidents and changes of the production project, sorted for display.
 func (s *Source) Queue(ctx context.Context) (incidents []model.Incident, changes []model.Change, err error) {
 	defer guard.Recover("gitlab", &err)
-	var incIssues, chgIssues []*gl.Issue
+	var incIssues, chgIssues []*slimIssue
 	g, gctx := errgroup.WithContext(ctx)
 	guard.Go(g, "gitlab", func() (err error) {
 		incIssues, err = s.listOpen(gctx, s.cfg.ProductionProject, s.cfg.Labels.Incident)
@@ -130,50 +135,11 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 	if err := g.Wait(); err != nil {
 		return model.Detail{}, err
 	}
-	return model.Detail{Issue: toIssue(ref.Project, is), Description: model.CleanText(is.Description), Notes: ns}, nil
+	return model.Detail{Issue: toIssue(ref.Project, slimOf(is)), Description: model.CleanText(is.Description), Notes: ns}, nil
 }
 
-func (s *Source) listOpen(ctx context.Context, project, label string) ([]*gl.Issue, error) {
+func (s *Source) listOpen(ctx context.Context, project, label string) ([]*slimIssue, error) {
 	return s.list(ctx, project, label, "opened", nil)
-}
-
-// list lists the issues of project carrying label, newest first, in state ("" for any)
-// and updated on or after updatedAfter when given. A list longer than cfg.MaxPages pages is
-// cut to its newest issues, with a notice in the context (see CollectNotices).
-func (s *Source) list(ctx context.Context, project, label, state string, updatedAfter *time.Time) ([]*gl.Issue, error) {
-	what := "~" + label + " issues"
-	page := func(ctx context.Context, n int64) ([]*gl.Issue, *gl.Response, error) {
-		opt := &gl.ListProjectIssuesOptions{
-			ListOptions:  gl.ListOptions{PerPage: int64(s.cfg.PageSize), Page: n},
-			Labels:       &gl.LabelOptions{label},
-			OrderBy:      gl.Ptr("created_at"),
-			Sort:         gl.Ptr("desc"),
-			UpdatedAfter: updatedAfter,
-		}
-		if state != "" {
-			opt.State = gl.Ptr(state)
-		}
-		is, resp, err := s.c.Issues.ListProjectIssues(project, opt, gl.WithContext(ctx))
-		return is, resp, describe(what, project, err)
-	}
-	issues, truncated, err := allPages(ctx, s.cfg.MaxPages, s.cfg.Parallel, page)
-	if err != nil {
-		return nil, describe(what, project, err)
-	}
-	if truncated {
-		n := s.cfg.MaxPages * s.cfg.PageSize
-		notice(ctx, fmt.Sprintf("more than %s %s in %s: showing the newest %s", thousands(n), what, project, thousands(n)))
-	}
-	// Issues can move between pages while we read: keep each once.
-	seen := map[int64]bool{}
-	all := issues[:0]
-	for _, is := range issues {
-		if is != nil && !seen[is.ID] {
-			seen[is.ID] = true
-			all = append(all, is)
-		}
-	}
-	return all, nil
 }
 
 // thousands writes n with a comma every three digits: 10,000.
@@ -185,40 +151,8 @@ func thousands(n int) string {
 	return s
 }
 
-func toIssue(project string, is *gl.Issue) model.Issue {
-	out := model.Issue{
-		IssueRef:  model.IssueRef{Project: project, IID: is.IID},
-		Title:     model.CleanLine(is.Title),
-		WebURL:    model.CleanLine(is.WebURL),
-		State:     is.State,
-		CreatedAt: deref(is.CreatedAt),
-		UpdatedAt: deref(is.UpdatedAt),
-		ClosedAt:  deref(is.ClosedAt),
-		UserNotes: int(is.UserNotesCount),
-	}
-	for _, l := range is.Labels {
-		out.Labels = append(out.Labels, model.CleanLine(l))
-	}
-	if is.Author != nil {
-		out.Author = person(is.Author.Name, is.Author.Username)
-	}
-	for _, a := range is.Assignees {
-		if a != nil {
-			out.Assignees = append(out.Assignees, person(a.Name, a.Username))
-		}
-	}
-	return out
-}
-
 func person(name, username string) model.Person {
 	return model.Person{Name: model.CleanLine(name), Username: model.CleanLine(username)}
-}
-
-func dueDate(is *gl.Issue) time.Time {
-	if is.DueDate == nil {
-		return time.Time{}
-	}
-	return time.Time(*is.DueDate)
 }
 
 func deref(t *time.Time) time.Time {

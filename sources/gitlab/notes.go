@@ -109,15 +109,10 @@ func (s *Source) notes(ctx context.Context, ref model.IssueRef, n int) ([]model.
 // it hands over to (from its body) and its acknowledgement.
 func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, err error) {
 	defer guard.Recover("gitlab", &err)
-	opt := &gl.ListProjectIssuesOptions{
-		ListOptions: gl.ListOptions{PerPage: int64(min(max(n, 1), 100)), Page: 1},
-		Labels:      &gl.LabelOptions{s.cfg.Labels.Handoff},
-		OrderBy:     gl.Ptr("created_at"),
-		Sort:        gl.Ptr("desc"),
-	}
-	issues, _, err := s.c.Issues.ListProjectIssues(s.cfg.HandoffProject, opt, gl.WithContext(ctx))
+	q := issueQuery{project: s.cfg.HandoffProject, label: s.cfg.Labels.Handoff}
+	issues, _, err := s.issuePage(ctx, q, int64(min(max(n, 1), 100)), 1)
 	if err != nil {
-		return nil, describe("handoff issues", s.cfg.HandoffProject, err)
+		return nil, err
 	}
 	for _, is := range issues[:min(len(issues), max(n, 0))] {
 		if is == nil {

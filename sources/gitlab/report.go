@@ -25,10 +25,10 @@ type ReportData struct {
 // closed), plus the open incidents, and each incident's label events.
 func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData, err error) {
 	defer guard.Recover("gitlab", &err)
-	var touched, open, changes, oncall []*gl.Issue
+	var touched, open, changes, oncall []*slimIssue
 	g, gctx := errgroup.WithContext(ctx)
 	lists := []struct {
-		dst          *[]*gl.Issue
+		dst          *[]*slimIssue
 		project      string
 		label, state string
 		since        *time.Time
@@ -49,8 +49,8 @@ func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData,
 	}
 	seen := map[int64]bool{}
 	for _, is := range append(touched, open...) {
-		if !seen[is.ID] {
-			seen[is.ID] = true
+		if !seen[is.IID] {
+			seen[is.IID] = true
 			d.Incidents = append(d.Incidents, model.IncidentHistory{Incident: s.cfg.Labels.NewIncident(toIssue(s.cfg.ProductionProject, is))})
 		}
 	}
