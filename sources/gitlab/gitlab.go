@@ -15,6 +15,7 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 )
 
 // Config says where the projects are and how to reach them.
@@ -29,6 +30,9 @@ type Config struct {
 	Parallel          int          // pages fetched at once after the first, per list; default 16
 	MaxPages          int          // pages read of one list at most; default 100 (10,000 issues)
 	HTTPClient        *http.Client // optional
+	// Limiter paces every request by the server's RateLimit-* headers; nil: the process's
+	// limiter for BaseURL and Token (pace.Shared), so that all sources share one budget.
+	Limiter *pace.Limiter
 }
 
 // DefaultMaxPages bounds one list: 100 pages of 100 issues.
@@ -65,17 +69,35 @@ func New(cfg Config) (*Source, error) {
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = DefaultMaxPages
 	}
-	// No retries inside the client: the dashboard schedules retries itself, with backoff and
-	// the server's Retry-After, so a long outage does not end in a storm.
-	opts := []gl.ClientOptionFunc{gl.WithBaseURL(cfg.BaseURL), gl.WithoutRetries()}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, gl.WithHTTPClient(cfg.HTTPClient))
+	if cfg.Limiter == nil {
+		cfg.Limiter = pace.Shared(cfg.BaseURL, cfg.Token)
 	}
+	// No retries inside the client: the dashboard schedules retries itself, with backoff and
+	// the server's Retry-After, so a long outage does not end in a storm. No pacing inside
+	// it either: its limiter (0.66 x the limit a second, burst 10) is replaced by ours,
+	// under its HTTP transport, which follows the server's own count.
+	opts := []gl.ClientOptionFunc{gl.WithBaseURL(cfg.BaseURL), gl.WithoutRetries(), gl.WithCustomLimiter(noLimiter{}),
+		gl.WithHTTPClient(paced(cfg.HTTPClient, cfg.Limiter))}
 	c, err := gl.NewClient(cfg.Token, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("gitlab: %w", err)
 	}
 	return &Source{c: c, cfg: cfg}, nil
+}
+
+// noLimiter turns client-go's own rate limiter off.
+type noLimiter struct{}
+
+func (noLimiter) Wait(context.Context) error { return nil }
+
+// paced is a copy of hc (the caller's client stays theirs) whose requests wait for l.
+func paced(hc *http.Client, l *pace.Limiter) *http.Client {
+	out := &http.Client{}
+	if hc != nil {
+		*out = *hc
+	}
+	out.Transport = &pace.Transport{Base: out.Transport, Limiter: l}
+	return out
 }
 
 // Queue returns the open incidents and changes of the production project, sorted for display.

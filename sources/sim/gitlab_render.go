@@ -174,7 +174,13 @@ func (s *Sim) writeIssues(w http.ResponseWriter, views []issueView) {
 
 // setDate sends the simulated clock's time as the answer's Date, as GitLab's own clock is
 // the one its updated_at values come from: a client may use it to ask for what changed
-// since (updated_after). net/http keeps a Date the handler set.
+// since (updated_after). net/http keeps a Date the handler set. A test that drives the rate
+// limit's clock (WithRateLimitClock) drives the Date too, so that RateLimit-Reset and Date
+// agree as they do on gitlab.com.
 func (s *Sim) setDate(w http.ResponseWriter) {
-	w.Header().Set("Date", s.clock().Format(http.TimeFormat))
+	now := s.clock()
+	if s.opts.Load.now != nil {
+		now = s.opts.Load.now()
+	}
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 }
