@@ -3,6 +3,8 @@ package pagerduty
 import (
 	"context"
 	"fmt"
+	"sort"
+	"sync"
 	"time"
 
 	pd "github.com/PagerDuty/go-pagerduty"
@@ -78,18 +80,28 @@ func page(in pd.Incident) model.Page {
 // level is a detail: when this lookup fails the pages are shown all the same, level 0
 // (unknown), rather than hidden behind the failure.
 func (s *Source) escalationLevels(ctx context.Context, pages []model.Page, policies map[string][]int) {
-	n := 0
-	for id, idx := range policies {
-		if n++; n > maxPolicies {
-			return
-		}
-		levels, err := s.policyLevels(ctx, id)
-		if err != nil {
-			continue
-		}
-		for _, i := range idx {
+	ids := make([]string, 0, len(policies))
+	for id := range policies {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	ids = ids[:min(len(ids), maxPolicies)]
+	// The policies are read at once: one round trip, not one per policy.
+	levels := make([]map[string]int, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }() // a detail: a panic in the client leaves it unknown
+			levels[i], _ = s.policyLevels(ctx, id)
+		}()
+	}
+	wg.Wait()
+	for k, id := range ids {
+		for _, i := range policies[id] {
 			for _, a := range pages[i].Assignees {
-				if l := levels[a.PagerDutyID]; l > 0 && (pages[i].EscalationLevel == 0 || l < pages[i].EscalationLevel) {
+				if l := levels[k][a.PagerDutyID]; l > 0 && (pages[i].EscalationLevel == 0 || l < pages[i].EscalationLevel) {
 					pages[i].EscalationLevel = l
 				}
 			}
