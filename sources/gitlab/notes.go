@@ -23,6 +23,7 @@ import (
 const (
 	notesPerPage = 100
 	notePages    = 5
+	noteParallel = 32 // issues whose notes are read at once: the 20 latest handoffs in one round trip
 )
 
 // onlyComments asks for human comments only. client-go has no option for the parameter;
@@ -72,7 +73,7 @@ func (s *Source) LatestNotes(ctx context.Context, refs []model.IssueRef) (out ma
 	out = map[model.IssueRef]model.Note{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
+	g.SetLimit(noteParallel)
 	for _, ref := range refs {
 		guard.Go(g, "gitlab", func() error {
 			notes, _, err := s.humanNotes(gctx, ref, "desc", func(ns []model.Note) bool { return len(ns) > 0 })
@@ -134,7 +135,7 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 // read (more than notePages pages and no acknowledgement among them).
 func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
+	g.SetLimit(noteParallel)
 	for i := range hs {
 		if ack, ok := s.cachedAck(hs[i]); ok {
 			hs[i].Ack, hs[i].AckChecked = &ack, true

@@ -132,11 +132,7 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	case model.SourceOncall:
 		part.OncallIssues, err = h.gl.OncallIssues(ctx)
 	case model.SourceHandoffs:
-		var me model.Person
-		if me, err = h.gl.CurrentUser(ctx); err == nil {
-			part.Me = &me
-			part.Handoffs, err = h.gl.Handoffs(ctx, h.cfg.Handoffs)
-		}
+		part.Me, part.Handoffs, err = h.handoffs(ctx)
 	case model.SourceRotation:
 		part.OnCall, err = h.pd.OnCall(ctx, h.cfg.Rotation, now)
 	case model.SourcePages:
@@ -151,6 +147,29 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 		part.Notices = map[model.SourceID][]string{id: n}
 	}
 	return func(s *model.Snapshot) { s.CopyPart(&part, id) }, nil
+}
+
+// handoffs reads the token's user beside the latest handoffs: the two do not depend on each
+// other, so they take one round trip, not two.
+func (h *Hub) handoffs(ctx context.Context) (*model.Person, []model.HandoffNote, error) {
+	var (
+		me      model.Person
+		list    []model.HandoffNote
+		meErr   error
+		listErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		me, meErr = h.gl.CurrentUser(ctx)
+	}()
+	list, listErr = h.gl.Handoffs(ctx, h.cfg.Handoffs)
+	wg.Wait()
+	if err := firstError(meErr, listErr); err != nil {
+		return nil, nil, err
+	}
+	return &me, list, nil
 }
 
 // Detail fetches an issue's description and latest notes.
