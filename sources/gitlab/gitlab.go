@@ -30,6 +30,13 @@ type Config struct {
 	Parallel          int          // pages fetched at once after the first, per list; default 16
 	MaxPages          int          // pages read of one list at most; default 100 (10,000 issues)
 	HTTPClient        *http.Client // optional
+	// FullRefreshEvery and FullRefreshAfter say how often the queue and the ~oncall issues
+	// are read whole rather than as what changed since the last read (sync.go): every
+	// FullRefreshEvery-th refresh (1: always), and at least every FullRefreshAfter. Defaults
+	// 10 and 15 minutes.
+	FullRefreshEvery int
+	FullRefreshAfter time.Duration
+	Now              func() time.Time // the clock of those; time.Now when nil
 	// Limiter paces every request by the server's RateLimit-* headers; nil: the process's
 	// limiter for BaseURL and Token (pace.Shared), so that all sources share one budget.
 	Limiter *pace.Limiter
@@ -56,6 +63,10 @@ type Source struct {
 
 	acksMu sync.Mutex
 	acks   map[model.IssueRef]cachedAck // acknowledgements found, by the handoff's updated_at
+
+	partsMu sync.Mutex
+	queue   queuePart  // the last read of the queue, for the next incremental refresh
+	oncall  oncallPart // the same for the ~oncall issues
 }
 
 // New builds a source; it does not touch the network.
@@ -68,6 +79,15 @@ func New(cfg Config) (*Source, error) {
 	}
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = DefaultMaxPages
+	}
+	if cfg.FullRefreshEvery <= 0 {
+		cfg.FullRefreshEvery = DefaultFullRefreshEvery
+	}
+	if cfg.FullRefreshAfter <= 0 {
+		cfg.FullRefreshAfter = DefaultFullRefreshAfter
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = pace.Shared(cfg.BaseURL, cfg.Token)
@@ -100,44 +120,18 @@ func paced(hc *http.Client, l *pace.Limiter) *http.Client {
 	return out
 }
 
-// Queue returns the open incidents and changes of the production project, sorted for display.
+// Queue returns the open incidents and changes of the production project, sorted for
+// display (see QueueSynced).
 func (s *Source) Queue(ctx context.Context) (incidents []model.Incident, changes []model.Change, err error) {
-	defer guard.Recover("gitlab", &err)
-	var incIssues, chgIssues []*slimIssue
-	g, gctx := errgroup.WithContext(ctx)
-	guard.Go(g, "gitlab", func() (err error) {
-		incIssues, err = s.listOpen(gctx, s.cfg.ProductionProject, s.cfg.Labels.Incident)
-		return err
-	})
-	guard.Go(g, "gitlab", func() (err error) {
-		chgIssues, err = s.listOpen(gctx, s.cfg.ProductionProject, s.cfg.Labels.Change)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
-	}
-	for _, is := range incIssues {
-		incidents = append(incidents, s.cfg.Labels.NewIncident(toIssue(s.cfg.ProductionProject, is)))
-	}
-	for _, is := range chgIssues {
-		changes = append(changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), is.Description, dueDate(is)))
-	}
-	model.SortIncidents(incidents)
-	model.SortChanges(changes)
-	return incidents, changes, nil
+	incidents, changes, _, err = s.QueueSynced(ctx)
+	return incidents, changes, err
 }
 
-// OncallIssues returns the open issues of the on-call tracker labelled for the on-call team.
+// OncallIssues returns the open issues of the on-call tracker labelled for the on-call team
+// (see OncallIssuesSynced).
 func (s *Source) OncallIssues(ctx context.Context) (out []model.OncallIssue, err error) {
-	defer guard.Recover("gitlab", &err)
-	issues, err := s.listOpen(ctx, s.cfg.OncallProject, s.cfg.Labels.Oncall)
-	if err != nil {
-		return nil, err
-	}
-	for _, is := range issues {
-		out = append(out, s.cfg.Labels.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))
-	}
-	return out, nil
+	out, _, err = s.OncallIssuesSynced(ctx)
+	return out, err
 }
 
 // Detail returns an issue's description and its latest notes (newest first).
@@ -158,10 +152,6 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 		return model.Detail{}, err
 	}
 	return model.Detail{Issue: toIssue(ref.Project, slimOf(is)), Description: model.CleanText(is.Description), Notes: ns}, nil
-}
-
-func (s *Source) listOpen(ctx context.Context, project, label string) ([]*slimIssue, error) {
-	return s.list(ctx, project, label, "opened", nil)
 }
 
 // thousands writes n with a comma every three digits: 10,000.

@@ -56,27 +56,33 @@ func (s *Source) issuePage(ctx context.Context, q issueQuery, perPage, n int64) 
 	return page, resp, describe(q.what(), q.project, err)
 }
 
-// list reads every page of q, at most cfg.MaxPages. A list longer than that is cut to its
+// read reads every page of q, at most cfg.MaxPages. A list longer than that is cut to its
 // first (newest) issues, with a notice in the context (see CollectNotices); cut reports it.
-func (s *Source) listQuery(ctx context.Context, q issueQuery) (issues []*slimIssue, cut bool, err error) {
+// served is when the first page was served, on the server's clock (see serverTime).
+func (s *Source) read(ctx context.Context, q issueQuery) (issues []*slimIssue, cut bool, served time.Time, err error) {
 	page := func(ctx context.Context, n int64) ([]*slimIssue, *gl.Response, error) {
-		return s.issuePage(ctx, q, int64(s.cfg.PageSize), n)
+		sent := s.cfg.Now()
+		items, resp, err := s.issuePage(ctx, q, int64(s.cfg.PageSize), n)
+		if n == 1 && resp != nil {
+			served = serverTime(resp.Header, sent)
+		}
+		return items, resp, err
 	}
 	issues, cut, err = allPages(ctx, s.cfg.MaxPages, s.cfg.Parallel, page)
 	if err != nil {
-		return nil, false, describe(q.what(), q.project, err)
+		return nil, false, served, describe(q.what(), q.project, err)
 	}
 	if cut {
 		n := thousands(s.cfg.MaxPages * s.cfg.PageSize)
 		notice(ctx, fmt.Sprintf("more than %s %s in %s: showing the newest %s", n, q.what(), q.project, n))
 	}
-	return dedupe(issues), cut, nil
+	return dedupe(issues), cut, served, nil
 }
 
 // list lists the issues of project carrying label, newest first, in state ("" for any)
 // and updated on or after updatedAfter when given.
 func (s *Source) list(ctx context.Context, project, label, state string, updatedAfter *time.Time) ([]*slimIssue, error) {
-	issues, _, err := s.listQuery(ctx, issueQuery{project: project, label: label, state: state, since: updatedAfter})
+	issues, _, _, err := s.read(ctx, issueQuery{project: project, label: label, state: state, since: updatedAfter})
 	return issues, err
 }
 

@@ -130,15 +130,15 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 	return out, nil
 }
 
-// withAcks reads the human notes of every handoff, a few handoffs at a time, oldest first
-// until the first acknowledgement. AckChecked stays false when the notes could not all be
-// read (more than notePages pages and no acknowledgement among them).
+// withAcks reads the human notes of every handoff at once, oldest first until the first
+// acknowledgement. AckChecked stays false when the notes could not all be read (more than
+// notePages pages and no acknowledgement among them).
 func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(noteParallel)
 	for i := range hs {
 		if ack, ok := s.cachedAck(hs[i]); ok {
-			hs[i].Ack, hs[i].AckChecked = &ack, true
+			hs[i].Ack, hs[i].AckChecked = ack, true
 			continue
 		}
 		guard.Go(g, "gitlab", func() error {
@@ -151,9 +151,11 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 			}
 			if ack, ok := model.FindAcknowledgement(notes); ok {
 				hs[i].Ack, hs[i].AckChecked = &ack, true
-				s.rememberAck(hs[i], ack)
 			} else {
 				hs[i].AckChecked = complete
+			}
+			if hs[i].AckChecked {
+				s.rememberAck(hs[i], hs[i].Ack)
 			}
 			return nil
 		})
@@ -161,25 +163,33 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	return g.Wait()
 }
 
-// cachedAck is a handoff's acknowledgement as of its updated_at: the first acknowledgement
-// stays the first, so it is read again only when the issue changed.
+// cachedAck is what a handoff's notes said of its acknowledgement, as of its updated_at and
+// its count of human notes: a new note touches the issue (Note#touch_noteable, GitLab's
+// app/models/note.rb) and counts in user_notes_count, and the first acknowledgement stays
+// the first; so the notes are read again only when the issue changed.
 type cachedAck struct {
 	updated time.Time
-	ack     model.Acknowledgement
+	notes   int
+	ack     *model.Acknowledgement // nil: none among the notes
 }
 
-func (s *Source) cachedAck(h model.HandoffNote) (model.Acknowledgement, bool) {
+func (s *Source) cachedAck(h model.HandoffNote) (*model.Acknowledgement, bool) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
 	c, ok := s.acks[h.IssueRef]
-	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt)
+	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt) && c.notes == h.UserNotes
 }
 
-func (s *Source) rememberAck(h model.HandoffNote, ack model.Acknowledgement) {
+// rememberAck keeps what h's notes said (ack nil: no acknowledgement), for at most
+// maxCachedAcks handoffs.
+func (s *Source) rememberAck(h model.HandoffNote, ack *model.Acknowledgement) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
-	if s.acks == nil {
+	if s.acks == nil || len(s.acks) >= maxCachedAcks {
 		s.acks = map[model.IssueRef]cachedAck{}
 	}
-	s.acks[h.IssueRef] = cachedAck{updated: h.UpdatedAt, ack: ack}
+	s.acks[h.IssueRef] = cachedAck{updated: h.UpdatedAt, notes: h.UserNotes, ack: ack}
 }
+
+// maxCachedAcks bounds the acknowledgement cache: a few hundred handoffs is years of shifts.
+const maxCachedAcks = 1000

@@ -93,6 +93,13 @@ func apiClient(base *http.Client, maxWait time.Duration, setting, token string) 
 	return &hc
 }
 
+// Seed starts the hub from a snapshot read earlier, such as the cache of the last run: the
+// next refresh of the queue and of the ~oncall issues asks GitLab only for what changed
+// since snap was read (its Sync), merged into snap's lists, and handoffs whose notes were
+// read are not read again while they do not change. Call it before the first refresh; a
+// snapshot without Sync (older caches) changes nothing.
+func (h *Hub) Seed(snap model.Snapshot) { h.gl.Seed(snap) }
+
 // Sources lists what Fetch can refresh.
 func (h *Hub) Sources() []model.SourceID { return model.AllSources }
 
@@ -128,9 +135,13 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	ctx, notices := gitlab.CollectNotices(ctx)
 	switch id {
 	case model.SourceQueue:
-		part.Incidents, part.Changes, err = h.gl.Queue(ctx)
+		var sync model.Sync
+		part.Incidents, part.Changes, sync, err = h.gl.QueueSynced(ctx)
+		part.Sync = map[model.SourceID]model.Sync{id: sync}
 	case model.SourceOncall:
-		part.OncallIssues, err = h.gl.OncallIssues(ctx)
+		var sync model.Sync
+		part.OncallIssues, sync, err = h.gl.OncallIssuesSynced(ctx)
+		part.Sync = map[model.SourceID]model.Sync{id: sync}
 	case model.SourceHandoffs:
 		part.Me, part.Handoffs, err = h.handoffs(ctx)
 	case model.SourceRotation:
