@@ -290,3 +290,23 @@ func TestASnapshotWithoutSyncIsReadWhole(t *testing.T) {
 		t.Fatalf("an old snapshot was taken as a sync point: %v", lists)
 	}
 }
+
+// SnapshotFrom: a source that fails keeps the cached part, with its error.
+func TestSnapshotFromKeepsTheCachedPartOfAFailingSource(t *testing.T) {
+	opts := bulk()
+	srv, s := simtest.NewTestServer(t, opts, nil)
+	cached := newHub(t, hubConfig(srv.URL, opts)).Snapshot(context.Background(), now)
+	s.SetFault("queue", sim.Fault{Kind: "html"})
+	later := now.Add(time.Minute)
+	snap := newHub(t, hubConfig(srv.URL, opts)).SnapshotFrom(context.Background(), cached, later)
+	q := snap.Health[model.SourceQueue]
+	if !q.Failing() || !q.LastSuccess.Equal(now) || !q.LastAttempt.Equal(later) {
+		t.Fatalf("queue health %+v; want failing, last success at the cached refresh", q)
+	}
+	if !reflect.DeepEqual(snap.Incidents, cached.Incidents) || !reflect.DeepEqual(snap.Sync[model.SourceQueue], cached.Sync[model.SourceQueue]) {
+		t.Fatal("the failing queue lost its cached incidents or their sync point")
+	}
+	if snap.Health[model.SourceOncall].Failing() || snap.Health[model.SourceOncall].LastSuccess != later {
+		t.Fatalf("~oncall health %+v", snap.Health[model.SourceOncall])
+	}
+}
