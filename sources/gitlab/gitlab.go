@@ -164,7 +164,7 @@ func thousands(n int) string {
 }
 
 func person(name, username string) model.Person {
-	return model.Person{Name: model.CleanLine(name), Username: model.CleanLine(username)}
+	return model.Person{Name: cleanLine(name), Username: cleanLine(username)}
 }
 
 func deref(t *time.Time) time.Time {

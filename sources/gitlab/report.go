@@ -58,7 +58,7 @@ func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData,
 		return d, err
 	}
 	for _, is := range changes {
-		d.Changes = append(d.Changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), is.Description, dueDate(is)))
+		d.Changes = append(d.Changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), scheduleText(is.Description), dueDate(is)))
 	}
 	for _, is := range oncall {
 		d.Oncall = append(d.Oncall, s.cfg.Labels.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))

@@ -153,8 +153,8 @@ func slimOf(is *gl.Issue) *slimIssue {
 func toIssue(project string, is *slimIssue) model.Issue {
 	out := model.Issue{
 		IssueRef:  model.IssueRef{Project: project, IID: is.IID},
-		Title:     model.CleanLine(is.Title),
-		WebURL:    model.CleanLine(is.WebURL),
+		Title:     cleanLine(is.Title),
+		WebURL:    cleanLine(is.WebURL),
 		State:     is.State,
 		CreatedAt: deref(is.CreatedAt),
 		UpdatedAt: deref(is.UpdatedAt),
@@ -164,7 +164,7 @@ func toIssue(project string, is *slimIssue) model.Issue {
 	if len(is.Labels) > 0 {
 		out.Labels = make([]string, len(is.Labels))
 		for i, l := range is.Labels {
-			out.Labels[i] = model.CleanLine(l)
+			out.Labels[i] = cleanLine(l)
 		}
 	}
 	if is.Author != nil {

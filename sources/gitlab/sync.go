@@ -166,7 +166,7 @@ func (s *Source) QueueSynced(ctx context.Context) (incidents []model.Incident, c
 				return L.NewIncident(toIssue(project, is)), open(is, L.Incident)
 			})
 			changes = merge(base.changes, changed, func(c model.Change) int64 { return c.IID }, func(is *slimIssue) (model.Change, bool) {
-				return L.NewChange(toIssue(project, is), is.Description, dueDate(is)), open(is, L.Change)
+				return L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)), open(is, L.Change)
 			})
 			sortQueue(incidents, changes)
 			sync = model.Sync{Since: next, Full: base.sync.Full, Reads: base.sync.Reads + 1}
@@ -202,7 +202,7 @@ func (s *Source) wholeQueue(ctx context.Context) (incidents []model.Incident, ch
 	}
 	changes = make([]model.Change, 0, len(chgIssues))
 	for _, is := range chgIssues {
-		changes = append(changes, L.NewChange(toIssue(project, is), is.Description, dueDate(is)))
+		changes = append(changes, L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)))
 	}
 	sortQueue(incidents, changes)
 	sync = model.Sync{Since: earliest(incAt, chgAt).Add(-syncOverlap), Full: started}
