@@ -37,6 +37,9 @@ type Config struct {
 	FullRefreshEvery int
 	FullRefreshAfter time.Duration
 	Now              func() time.Time // the clock of those; time.Now when nil
+	// Events keeps incidents' label events between reports (store.LabelEvents on disk);
+	// nil: in memory, as long as the source lives.
+	Events EventCache
 	// Limiter paces every request by the server's RateLimit-* headers; nil: the process's
 	// limiter for BaseURL and Token (pace.Shared), so that all sources share one budget.
 	Limiter *pace.Limiter
@@ -57,9 +60,6 @@ type Source struct {
 
 	meMu sync.Mutex
 	me   *model.Person // the token's user, once known
-
-	eventsMu sync.Mutex
-	events   map[model.IssueRef]cachedEvents // label events of incidents, by their updated_at
 
 	acksMu sync.Mutex
 	acks   map[model.IssueRef]cachedAck // acknowledgements found, by the handoff's updated_at
@@ -88,6 +88,9 @@ func New(cfg Config) (*Source, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Events == nil {
+		cfg.Events = &memEvents{}
 	}
 	if cfg.Limiter == nil {
 		cfg.Limiter = pace.Shared(cfg.BaseURL, cfg.Token)

@@ -15,6 +15,7 @@ import (
 	"github.com/oncall-sre/oncall/sources/internal/httpx"
 	"github.com/oncall-sre/oncall/sources/internal/redact"
 	"github.com/oncall-sre/oncall/sources/pagerduty"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // Config wires the sources.
@@ -36,6 +37,9 @@ type Config struct {
 	// MaxServerWait caps any wait a server imposes (Retry-After, RateLimit-Reset); default
 	// 15 minutes.
 	MaxServerWait time.Duration
+	// LabelEventsFile keeps incidents' label events between runs (store.LabelEvents), so
+	// that a report reads only those of incidents that changed; "" keeps them in memory.
+	LabelEventsFile string
 }
 
 // Hub refreshes sources. It is safe for concurrent use.
@@ -69,6 +73,10 @@ func New(cfg Config) (*Hub, error) {
 		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	cfg.GitLab.HTTPClient = apiClient(cfg.HTTPClient, cfg.MaxServerWait, "gitlab.url", cfg.GitLab.Token)
+	if cfg.LabelEventsFile != "" && cfg.GitLab.Events == nil {
+		// A damaged or unreadable file is an empty cache, rewritten at the next report.
+		cfg.GitLab.Events, _ = store.OpenLabelEvents(cfg.LabelEventsFile)
+	}
 	gl, err := gitlab.New(cfg.GitLab)
 	if err != nil {
 		return nil, err
