@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -47,12 +48,15 @@ func (s *Source) issuePage(ctx context.Context, q issueQuery, perPage, n int64) 
 	if err != nil {
 		return nil, nil, describe(q.what(), q.project, err)
 	}
-	var page []*slimIssue
-	resp, err := s.c.Do(req, &page)
+	var body bytes.Buffer
+	resp, err := s.c.Do(req, &body)
 	if err != nil {
 		return nil, resp, describe(q.what(), q.project, err)
 	}
-	page, err = validIssues(page)
+	page, err := decodePage(body.Bytes())
+	if err == nil {
+		page, err = validIssues(page)
+	}
 	return page, resp, describe(q.what(), q.project, err)
 }
 
