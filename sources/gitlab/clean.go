@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"strings"
+	"time"
 
 	"github.com/oncall-sre/oncall/model"
 )
@@ -36,17 +37,30 @@ func plainLine(s string) bool {
 	return !space || s == ""
 }
 
-// scheduleText is the part of a change's description that model.ScheduledTime reads: its
-// pattern, (?i)schedul[^\n]*?(date)[ T](time), matches within one line, and the line must
-// hold "chedul" in ASCII letters of any case (of those letters only s has a non-ASCII case
-// fold, ſ), so the lines before the first such line cannot match. Most descriptions have
-// none, and the pattern's scan of a long description was a tenth of a refresh's CPU.
+// scheduleText is the line of a change's description that model.ScheduledTime reads the
+// schedule from, or "": its pattern, (?i)schedul[^\n]*?(date)[ T](time), matches within
+// one line, so the first line where it matches gives the leftmost match of the whole
+// description; and such a line holds "chedul" in ASCII letters of any case (of those
+// letters only s has a non-ASCII case fold, ſ). The pattern is tried on those lines alone:
+// run over whole descriptions it was a tenth of a refresh's CPU.
 func scheduleText(desc string) string {
-	i := indexFold(desc, "chedul")
-	if i < 0 {
-		return ""
+	for {
+		i := indexFold(desc, "chedul")
+		if i < 0 {
+			return ""
+		}
+		start := strings.LastIndexByte(desc[:i], '\n') + 1
+		end := strings.IndexByte(desc[i:], '\n')
+		if end < 0 {
+			end = len(desc)
+		} else {
+			end += i
+		}
+		if line := desc[start:end]; !model.ScheduledTime(line, time.Time{}).IsZero() {
+			return line
+		}
+		desc = desc[end:]
 	}
-	return desc[strings.LastIndexByte(desc[:i], '\n')+1:]
 }
 
 // indexFold is the index of the first ASCII-case-insensitive occurrence of lower (lower

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
@@ -48,16 +49,28 @@ func (s *Source) issuePage(ctx context.Context, q issueQuery, perPage, n int64) 
 	if err != nil {
 		return nil, nil, describe(q.what(), q.project, err)
 	}
-	var body bytes.Buffer
-	resp, err := s.c.Do(req, &body)
+	body := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(body)
+	body.Reset()
+	resp, err := s.c.Do(req, body)
 	if err != nil {
 		return nil, resp, describe(q.what(), q.project, err)
 	}
-	page, err := decodePage(body.Bytes())
+	page, err := decodePage(body.Bytes()) // copies what it keeps: the buffer can be reused
 	if err == nil {
 		page, err = validIssues(page)
 	}
 	return page, resp, describe(q.what(), q.project, err)
+}
+
+// pageBuffers keep the buffers pages are read into: a page of 100 issues is about 250 KB,
+// and growing a new buffer for each was a tenth of a big refresh's CPU.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 4<<20 { // an outsized answer's buffer is not kept
+		pageBuffers.Put(b)
+	}
 }
 
 // read reads every page of q, at most cfg.MaxPages. A list longer than that is cut to its
