@@ -144,6 +144,9 @@ type Page struct {
 	// its assignees is on call now; 0 when unknown (assigned directly, or off call).
 	EscalationLevel  int    `json:"escalation_level,omitempty"`
 	EscalationPolicy string `json:"escalation_policy,omitempty"`
+	// EscalationPolicyID is the policy's PagerDuty id: the next refresh asks for its
+	// on-calls beside the pages.
+	EscalationPolicyID string `json:"escalation_policy_id,omitempty"`
 }
 
 // Note is a comment on an issue.

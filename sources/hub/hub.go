@@ -103,10 +103,14 @@ func apiClient(base *http.Client, maxWait time.Duration, setting, token string) 
 
 // Seed starts the hub from a snapshot read earlier, such as the cache of the last run: the
 // next refresh of the queue and of the ~oncall issues asks GitLab only for what changed
-// since snap was read (its Sync), merged into snap's lists, and handoffs whose notes were
-// read are not read again while they do not change. Call it before the first refresh; a
+// since snap was read (its Sync), merged into snap's lists, handoffs whose notes were read
+// are not read again while they do not change, and the on-calls of the escalation policies
+// of snap's pages are asked for beside the pages. Call it before the first refresh; a
 // snapshot without Sync (older caches) changes nothing.
-func (h *Hub) Seed(snap model.Snapshot) { h.gl.Seed(snap) }
+func (h *Hub) Seed(snap model.Snapshot) {
+	h.gl.Seed(snap)
+	h.pd.SeedPolicies(snap.Pages.Open)
+}
 
 // Sources lists what Fetch can refresh.
 func (h *Hub) Sources() []model.SourceID { return model.AllSources }

@@ -50,3 +50,27 @@ func TestAScheduleAndItsUsersAreReadAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// After a first read, the on-calls of the pages' escalation policies are asked for beside
+// the pages: one round trip. A source seeded with cached pages does so from the start.
+func TestPoliciesAreReadBesideThePages(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	plain, _ := simtest.NewTestServer(t, opts, nil)
+	first, err := New(plain.URL, "pd-test", nil).Pages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Open[0].EscalationPolicyID == "" {
+		t.Fatalf("pages carry no policy id: %+v", first.Open[0])
+	}
+	srv, _ := simtest.NewTestServer(t, opts, together(t, "/incidents", "/oncalls"))
+	s := New(srv.URL, "pd-test", nil)
+	s.SeedPolicies(first.Open)
+	got, err := s.Pages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Open[0].EscalationLevel != first.Open[0].EscalationLevel || got.Open[0].EscalationLevel == 0 {
+		t.Fatalf("levels %d and %d", got.Open[0].EscalationLevel, first.Open[0].EscalationLevel)
+	}
+}
