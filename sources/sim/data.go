@@ -46,6 +46,10 @@ type issue struct {
 	movedTo      int64 // the id of the issue it was moved to, or 0
 	notes        []*note
 	events       []*labelEvent
+	// rendered is the issue's JSON as lists serve it, made once; version counts the changes
+	// made while it is served, which drop it (gitlab_render.go).
+	rendered []byte
+	version  int
 }
 
 type labelEvent struct {

@@ -170,12 +170,9 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, escaped string)
 		s.mu.Unlock()
 		return
 	}
-	views := make([]issueView, 0, page.hi-page.lo)
-	for _, is := range out[page.lo:page.hi] {
-		views = append(views, viewOf(p, is))
-	}
+	rendered, views, missing := pageOf(p, out[page.lo:page.hi])
 	s.mu.Unlock()
-	s.writeIssues(w, views)
+	s.writePage(w, rendered, views, missing)
 }
 
 // hasAllLabels: GitLab's labels=a,b means a AND b, each an exact, case-sensitive match on

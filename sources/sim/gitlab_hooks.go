@@ -35,6 +35,7 @@ func (s *Sim) change(path string, iid int64, fn func(is *issue, now time.Time)) 
 	now := s.clock()
 	fn(is, now)
 	is.updated = now
+	changed(is)
 	return nil
 }
 
@@ -122,6 +123,7 @@ func (s *Sim) Move(project string, iid int64, to string) (int64, error) {
 	moved := s.add(dst, 0, is.title, is.desc, is.labels, is.author, is.assignees...)
 	moved.iid, moved.created, moved.updated, moved.incident, moved.nullDesc = next, now, now, is.incident, is.nullDesc
 	is.state, is.closed, is.updated, is.movedTo = "closed", &now, now, moved.id
+	changed(is)
 	return moved.iid, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,33 @@ func TestHooksChangeTheWorldAndUpdatedAt(t *testing.T) {
 	_, changed = listJSON(t, srv.URL+project(prodPath)+"/issues?state=all&per_page=100&updated_after="+since)
 	if iids(changed)[added] != nil {
 		t.Errorf("a deleted issue is still listed")
+	}
+}
+
+// Lists keep each issue's JSON until it changes: a change shows at once.
+func TestAChangeShowsInTheNextList(t *testing.T) {
+	srv, s := simtest.NewTestServer(t, sim.DefaultOptions(now), nil)
+	list := func() map[int64]map[string]any {
+		_, issues := listJSON(t, srv.URL+project(prodPath)+"/issues?labels=incident&per_page=100")
+		return iids(issues)
+	}
+	before := list()
+	iid := s.Issues(prodPath, "opened", "incident")[0]
+	if err := s.SetTitle(prodPath, iid, "Renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if got := list()[iid]["title"]; got != "Renamed" || before[iid]["title"] == "Renamed" {
+		t.Fatalf("title %v after the change", got)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+project(prodPath)+"/issues/"+strconv.FormatInt(iid, 10)+"/notes", strings.NewReader(`{"body": "a note"}`))
+	req.Header.Set("Private-Token", "x")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got, was := list()[iid]["user_notes_count"], before[iid]["user_notes_count"].(float64); got != was+1 {
+		t.Fatalf("user_notes_count %v after a note; was %v", got, was)
 	}
 }

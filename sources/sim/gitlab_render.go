@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -22,7 +24,7 @@ type issueView struct {
 // viewOf copies is; s.mu must be held.
 func viewOf(p *project, is *issue) issueView {
 	v := issueView{issue: *is, projectID: p.id, projectPath: p.path}
-	v.notes, v.events = nil, nil // read under the lock only
+	v.notes, v.events, v.rendered = nil, nil, nil // read under the lock only
 	for _, n := range is.notes {
 		if !n.system {
 			v.userNotes++
@@ -163,13 +165,60 @@ func (s *Sim) render(v issueView) glIssueJSON {
 	return out
 }
 
-// writeIssues renders copied issues and writes them, outside the lock.
-func (s *Sim) writeIssues(w http.ResponseWriter, views []issueView) {
-	body := make([]glIssueJSON, len(views))
-	for i, v := range views {
-		body[i] = s.render(v)
+// A list renders each issue once: its JSON is kept until the issue changes (changed), so
+// that the simulator's own work does not weigh on what a benchmark measures of a client.
+
+// changed drops is's rendering; s.mu must be held.
+func changed(is *issue) {
+	is.version++
+	is.rendered = nil
+}
+
+// pageOf returns the JSON of issues already rendered and copies of the others; s.mu must
+// be held.
+func pageOf(p *project, issues []*issue) (rendered [][]byte, views []issueView, missing []*issue) {
+	rendered = make([][]byte, len(issues))
+	for i, is := range issues {
+		if rendered[i] = is.rendered; rendered[i] == nil {
+			views = append(views, viewOf(p, is))
+			missing = append(missing, is)
+		}
 	}
-	writeJSON(w, http.StatusOK, body)
+	return rendered, views, missing
+}
+
+// writePage renders the copies outside the lock, keeps each rendering unless its issue
+// changed meanwhile, and writes the page.
+func (s *Sim) writePage(w http.ResponseWriter, rendered [][]byte, views []issueView, missing []*issue) {
+	fresh := make([][]byte, len(views))
+	for i, v := range views {
+		fresh[i], _ = json.Marshal(s.render(v))
+	}
+	if len(fresh) > 0 {
+		s.mu.Lock()
+		for i, is := range missing {
+			if is.version == views[i].version {
+				is.rendered = fresh[i]
+			}
+		}
+		s.mu.Unlock()
+	}
+	var body bytes.Buffer
+	body.WriteByte('[')
+	k := 0
+	for i, b := range rendered {
+		if b == nil {
+			b, k = fresh[k], k+1
+		}
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.Write(b)
+	}
+	body.WriteString("]\n")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body.Bytes())
 }
 
 // setDate sends the simulated clock's time as the answer's Date, as GitLab's own clock is
