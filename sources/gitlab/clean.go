@@ -37,30 +37,46 @@ func plainLine(s string) bool {
 	return !space || s == ""
 }
 
-// scheduleText is the line of a change's description that model.ScheduledTime reads the
-// schedule from, or "": its pattern, (?i)schedul[^\n]*?(date)[ T](time), matches within
-// one line, so the first line where it matches gives the leftmost match of the whole
-// description; and such a line holds "chedul" in ASCII letters of any case (of those
-// letters only s has a non-ASCII case fold, ſ). The pattern is tried on those lines alone:
-// run over whole descriptions it was a tenth of a refresh's CPU.
+// scheduleText is the part of a change's description that model.ScheduledTime reads the
+// schedule from, or "". Its pattern, (?i)schedul[^\n]*?(date)[ T](time), matches within
+// one line, from an "s" or "S" or "ſ" (the only letter of "schedul" with a non-ASCII case
+// fold) followed by "chedul" in ASCII letters of any case. So the leftmost match of the
+// description is the match of the first such place that has one, from that place to the
+// end of its line: the pattern is tried there alone, from its first byte. Run over whole
+// descriptions, it was a tenth of a refresh's CPU.
 func scheduleText(desc string) string {
-	for {
-		i := indexFold(desc, "chedul")
+	var places []string
+	for rest := desc; ; {
+		i := indexFold(rest, "chedul")
 		if i < 0 {
-			return ""
+			break
 		}
-		start := strings.LastIndexByte(desc[:i], '\n') + 1
-		end := strings.IndexByte(desc[i:], '\n')
+		end := strings.IndexByte(rest[i:], '\n')
 		if end < 0 {
-			end = len(desc)
+			end = len(rest)
 		} else {
 			end += i
 		}
-		if line := desc[start:end]; !model.ScheduledTime(line, time.Time{}).IsZero() {
-			return line
+		switch {
+		case i >= 1 && (rest[i-1] == 's' || rest[i-1] == 'S'):
+			places = append(places, rest[i-1:end])
+		case i >= 2 && rest[i-2:i] == "ſ":
+			places = append(places, rest[i-2:end])
 		}
-		desc = desc[end:]
+		rest = rest[i+len("chedul"):]
 	}
+	switch len(places) {
+	case 0:
+		return ""
+	case 1:
+		return places[0] // ScheduledTime reads it, or finds nothing, as in the whole text
+	}
+	for _, p := range places {
+		if !model.ScheduledTime(p, time.Time{}).IsZero() {
+			return p
+		}
+	}
+	return ""
 }
 
 // indexFold is the index of the first ASCII-case-insensitive occurrence of lower (lower
