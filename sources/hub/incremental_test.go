@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/gitlab"
 	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/sim"
@@ -119,6 +120,7 @@ func firstDiff[T any](a, b []T) string {
 func hubConfig(url string, opts sim.Options) hub.Config {
 	cfg := hubtest.Config(url, opts)
 	cfg.GitLab.PageSize = 100
+	cfg.GitLab.FullRefreshEvery = gitlab.DefaultFullRefreshEvery // hubtest reads whole every time
 	return cfg
 }
 

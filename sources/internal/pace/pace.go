@@ -172,10 +172,9 @@ func (l *Limiter) Observe(resp *http.Response) {
 	}
 	h := resp.Header
 	if resp.StatusCode == http.StatusTooManyRequests {
-		// Refused: nothing left until the server says (Retry-After, RateLimit-Reset).
-		wait := min(max(httpx.ServerWait(h, serverNow(h, now)), minWait), l.maxWait())
-		l.known, l.tokens, l.reset = true, 0, now.Add(wait)
-		l.limit = max(l.limit, headerInt(h, "RateLimit-Limit"))
+		// A refused request is left to its source: it fails with the server's Retry-After,
+		// which the hub honours for that source alone. A 429 may be one endpoint's limit or a
+		// proxy's, and the budget the server counts is paced by its other answers.
 		return
 	}
 	remaining := headerInt(h, "RateLimit-Remaining")
