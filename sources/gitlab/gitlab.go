@@ -67,8 +67,9 @@ type Source struct {
 	acks   map[model.IssueRef]cachedAck // acknowledgements found, by the handoff's updated_at
 
 	partsMu sync.Mutex
-	queue   queuePart  // the last read of the queue, for the next incremental refresh
-	oncall  oncallPart // the same for the ~oncall issues
+	queue   queuePart    // the last read of the queue, for the next incremental refresh
+	oncall  oncallPart   // the same for the ~oncall issues
+	pending *pendingSeed // a cached snapshot still being read (seed.go)
 }
 
 // New builds a source; it does not touch the network.

@@ -52,16 +52,19 @@ type oncallPart struct {
 // run): the queue and the ~oncall issues are then read as what changed since snap's Sync,
 // merged into snap's lists. A part without a Sync, or whose last refresh failed, is read
 // whole. The acknowledgements found on snap's handoffs are remembered too.
-func (s *Source) Seed(snap model.Snapshot) {
+func (s *Source) Seed(snap model.Snapshot) { s.seed(snap, false) }
+
+// seed is Seed; unread keeps the parts this source has read itself.
+func (s *Source) seed(snap model.Snapshot, unread bool) {
 	usable := func(id model.SourceID) (model.Sync, bool) {
 		sync, ok := snap.Sync[id]
 		return sync, ok && !sync.Since.IsZero() && !snap.Health[id].Failing()
 	}
 	s.partsMu.Lock()
-	if sync, ok := usable(model.SourceQueue); ok {
+	if sync, ok := usable(model.SourceQueue); ok && !(unread && s.queue.ok) {
 		s.queue = queuePart{incidents: snap.Incidents, changes: snap.Changes, sync: sync, ok: true}
 	}
-	if sync, ok := usable(model.SourceOncall); ok {
+	if sync, ok := usable(model.SourceOncall); ok && !(unread && s.oncall.ok) {
 		s.oncall = oncallPart{issues: snap.OncallIssues, sync: sync, ok: true}
 	}
 	s.partsMu.Unlock()
@@ -154,9 +157,23 @@ func (s *Source) QueueSynced(ctx context.Context) (incidents []model.Incident, c
 	s.partsMu.Lock()
 	base := s.queue
 	s.partsMu.Unlock()
+	mark, lazy := s.pendingMark(model.SourceQueue, base.ok)
+	if lazy {
+		base = queuePart{sync: mark, ok: true} // the lists come with the rest of the cache
+	}
 	project := s.cfg.ProductionProject
 	if !s.wholeReadDue(base.sync, base.ok) {
 		changed, next, cut, err := s.changedSince(ctx, project, base.sync.Since)
+		if lazy {
+			s.settle()
+			s.partsMu.Lock()
+			loaded := s.queue
+			s.partsMu.Unlock()
+			if !loaded.ok || !sameSync(loaded.sync, mark) {
+				cut = true // not the snapshot the marks came with: read whole
+			}
+			base = loaded
+		}
 		if err != nil {
 			return nil, nil, sync, err
 		}
@@ -224,12 +241,26 @@ func (s *Source) OncallIssuesSynced(ctx context.Context) (out []model.OncallIssu
 	s.partsMu.Lock()
 	base := s.oncall
 	s.partsMu.Unlock()
+	mark, lazy := s.pendingMark(model.SourceOncall, base.ok)
+	if lazy {
+		base = oncallPart{sync: mark, ok: true}
+	}
 	project, L := s.cfg.OncallProject, s.cfg.Labels
 	keep := func(is *slimIssue) (model.OncallIssue, bool) {
 		return L.NewOncallIssue(toIssue(project, is)), open(is, L.Oncall)
 	}
 	if !s.wholeReadDue(base.sync, base.ok) {
 		changed, next, cut, err := s.changedSince(ctx, project, base.sync.Since)
+		if lazy {
+			s.settle()
+			s.partsMu.Lock()
+			loaded := s.oncall
+			s.partsMu.Unlock()
+			if !loaded.ok || !sameSync(loaded.sync, mark) {
+				cut = true
+			}
+			base = loaded
+		}
 		if err != nil {
 			return nil, sync, err
 		}

@@ -240,23 +240,3 @@ func (h *Hub) Snapshot(ctx context.Context, now time.Time) model.Snapshot {
 	snap.Warnings = warnings
 	return snap
 }
-
-// SnapshotFrom is Snapshot for a command that starts from the cached snapshot of its last
-// run (`oncall status`): it seeds the hub with cached (see Seed), refreshes every source,
-// and returns the new snapshot, in which a source that failed keeps cached's part, with
-// its error in Health, as the dashboard shows it. Save the result as the next cache.
-func (h *Hub) SnapshotFrom(ctx context.Context, cached model.Snapshot, now time.Time) model.Snapshot {
-	h.Seed(cached)
-	snap := h.Snapshot(ctx, now)
-	for _, id := range h.Sources() {
-		if snap.Health[id].Failing() {
-			health := snap.Health[id]
-			snap.CopyPart(&cached, id)
-			if last := cached.Health[id].LastSuccess; !last.IsZero() {
-				health.LastSuccess = last
-			}
-			snap.Health[id] = health
-		}
-	}
-	return snap
-}
