@@ -144,6 +144,9 @@ type Page struct {
 	// its assignees is on call now; 0 when unknown (assigned directly, or off call).
 	EscalationLevel  int    `json:"escalation_level,omitempty"`
 	EscalationPolicy string `json:"escalation_policy,omitempty"`
+	// EscalationPolicyID is the policy's PagerDuty id: the next refresh asks for its
+	// on-calls beside the pages.
+	EscalationPolicyID string `json:"escalation_policy_id,omitempty"`
 }
 
 // Note is a comment on an issue.
@@ -218,6 +221,22 @@ type Snapshot struct {
 	// Notices are what a source wants known although it succeeded, e.g. "more than 10,000
 	// ~incident issues in gitlab-com/gl-infra/production: showing the newest 10,000".
 	Notices map[SourceID][]string `json:"notices,omitempty"`
+	// Sync says, for the sources that can ask for only what changed, how far their part is
+	// known (see Sync).
+	Sync map[SourceID]Sync `json:"sync,omitempty"`
+}
+
+// Sync is how far a source's part of a snapshot is known, so that the next refresh can ask
+// only for what changed since (GitLab's updated_after) and merge it into the part.
+type Sync struct {
+	// Since is on the server's clock (its Date): the next refresh asks for what changed on
+	// or after it. It already allows for answers in flight and clocks' rounding.
+	Since time.Time `json:"since"`
+	// Full is when the part was last read whole, on oncall's clock: a read of only what
+	// changed cannot see a deleted issue, so a whole read comes now and then.
+	Full time.Time `json:"full"`
+	// Reads counts the reads of only what changed since then.
+	Reads int `json:"reads,omitempty"`
 }
 
 // Patch is one source's contribution to a snapshot: it replaces that source's part.
@@ -342,6 +361,14 @@ func (s *Snapshot) CopyPart(from *Snapshot, id SourceID) {
 		s.OnCall = from.OnCall
 	case SourcePages:
 		s.Pages = from.Pages
+	}
+	if sync, ok := from.Sync[id]; ok {
+		if s.Sync == nil {
+			s.Sync = map[SourceID]Sync{}
+		}
+		s.Sync[id] = sync
+	} else {
+		delete(s.Sync, id)
 	}
 	if n := from.Notices[id]; len(n) > 0 {
 		if s.Notices == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/httpx"
 	"github.com/oncall-sre/oncall/sources/internal/neterr"
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 )
 
 // described is an error that already says what failed and why; it keeps its cause.
@@ -38,7 +39,10 @@ func describe(what, project string, err error) error {
 	}
 	var er *gl.ErrorResponse
 	var redirect *httpx.RedirectError
+	var wait *pace.WaitError
 	switch {
+	case errors.As(err, &wait):
+		return &described{msg: what + ": " + wait.Error(), err: err}
 	case errors.Is(err, gl.ErrNotFound):
 		hint := fmt.Sprintf("check that %s exists and the token can read it", project)
 		if project == "" {

@@ -82,7 +82,7 @@ func (s *Source) PublishHandoff(ctx context.Context, post model.HandoffPost) (h 
 	if err != nil {
 		return h, describe("create the handoff issue", post.Project, err)
 	}
-	return model.HandoffNote{Issue: toIssue(post.Project, is)}, nil
+	return model.HandoffNote{Issue: toIssue(post.Project, slimOf(is))}, nil
 }
 
 // findPosted looks for an issue whose body holds post's marker.
@@ -100,7 +100,7 @@ func (s *Source) findPosted(ctx context.Context, post model.HandoffPost) (model.
 	}
 	for _, is := range issues {
 		if strings.Contains(is.Description, post.Marker()) {
-			return model.HandoffNote{Issue: toIssue(post.Project, is)}, true, nil
+			return model.HandoffNote{Issue: toIssue(post.Project, slimOf(is))}, true, nil
 		}
 	}
 	return model.HandoffNote{}, false, nil

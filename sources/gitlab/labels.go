@@ -22,7 +22,7 @@ const (
 	labelsPerPage   = 100
 	labelPages      = 3  // of one search
 	allLabelPages   = 10 // of a project's whole list, read only to suggest a near spelling
-	labelCheckLimit = 4  // projects checked at once
+	labelCheckLimit = 16 // labels checked at once: the ten of the default config in one round trip
 )
 
 // labelCheck is one configured label, or scoped-label prefix, and the project it lives in.

@@ -23,6 +23,7 @@ import (
 const (
 	notesPerPage = 100
 	notePages    = 5
+	noteParallel = 32 // issues whose notes are read at once: the 20 latest handoffs in one round trip
 )
 
 // onlyComments asks for human comments only. client-go has no option for the parameter;
@@ -72,7 +73,7 @@ func (s *Source) LatestNotes(ctx context.Context, refs []model.IssueRef) (out ma
 	out = map[model.IssueRef]model.Note{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
+	g.SetLimit(noteParallel)
 	for _, ref := range refs {
 		guard.Go(g, "gitlab", func() error {
 			notes, _, err := s.humanNotes(gctx, ref, "desc", func(ns []model.Note) bool { return len(ns) > 0 })
@@ -109,15 +110,10 @@ func (s *Source) notes(ctx context.Context, ref model.IssueRef, n int) ([]model.
 // it hands over to (from its body) and its acknowledgement.
 func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, err error) {
 	defer guard.Recover("gitlab", &err)
-	opt := &gl.ListProjectIssuesOptions{
-		ListOptions: gl.ListOptions{PerPage: int64(min(max(n, 1), 100)), Page: 1},
-		Labels:      &gl.LabelOptions{s.cfg.Labels.Handoff},
-		OrderBy:     gl.Ptr("created_at"),
-		Sort:        gl.Ptr("desc"),
-	}
-	issues, _, err := s.c.Issues.ListProjectIssues(s.cfg.HandoffProject, opt, gl.WithContext(ctx))
+	q := issueQuery{project: s.cfg.HandoffProject, label: s.cfg.Labels.Handoff}
+	issues, _, err := s.issuePage(ctx, q, int64(min(max(n, 1), 100)), 1)
 	if err != nil {
-		return nil, describe("handoff issues", s.cfg.HandoffProject, err)
+		return nil, err
 	}
 	for _, is := range issues[:min(len(issues), max(n, 0))] {
 		if is == nil {
@@ -134,12 +130,13 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 	return out, nil
 }
 
-// withAcks reads the human notes of every handoff, a few handoffs at a time, oldest first
-// until the first acknowledgement. AckChecked stays false when the notes could not all be
-// read (more than notePages pages and no acknowledgement among them).
+// withAcks reads the human notes of every handoff at once, oldest first until the first
+// acknowledgement. AckChecked stays false when the notes could not all be read (more than
+// notePages pages and no acknowledgement among them).
 func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
+	s.settle() // the acknowledgements of a cached snapshot being read
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
+	g.SetLimit(noteParallel)
 	for i := range hs {
 		if ack, ok := s.cachedAck(hs[i]); ok {
 			hs[i].Ack, hs[i].AckChecked = ack, true
@@ -155,9 +152,11 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 			}
 			if ack, ok := model.FindAcknowledgement(notes); ok {
 				hs[i].Ack, hs[i].AckChecked = &ack, true
-				s.rememberAck(hs[i], &ack)
-			} else if hs[i].AckChecked = complete; complete {
-				s.rememberAck(hs[i], nil) // read to the end: none yet, until the issue changes
+			} else {
+				hs[i].AckChecked = complete
+			}
+			if hs[i].AckChecked {
+				s.rememberAck(hs[i], hs[i].Ack)
 			}
 			return nil
 		})
@@ -165,26 +164,33 @@ func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
 	return g.Wait()
 }
 
-// cachedAck is a handoff's acknowledgement as of its updated_at (nil: its notes were read to
-// the end and none acknowledges it): the first acknowledgement stays the first, and a new
-// note touches the issue, so the notes are read again only when the issue changed.
+// cachedAck is what a handoff's notes said of its acknowledgement, as of its updated_at and
+// its count of human notes: a new note touches the issue (Note#touch_noteable, GitLab's
+// app/models/note.rb) and counts in user_notes_count, and the first acknowledgement stays
+// the first; so the notes are read again only when the issue changed.
 type cachedAck struct {
 	updated time.Time
-	ack     *model.Acknowledgement
+	notes   int
+	ack     *model.Acknowledgement // nil: none among the notes
 }
 
 func (s *Source) cachedAck(h model.HandoffNote) (*model.Acknowledgement, bool) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
 	c, ok := s.acks[h.IssueRef]
-	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt)
+	return c.ack, ok && !h.UpdatedAt.IsZero() && c.updated.Equal(h.UpdatedAt) && c.notes == h.UserNotes
 }
 
+// rememberAck keeps what h's notes said (ack nil: no acknowledgement), for at most
+// maxCachedAcks handoffs.
 func (s *Source) rememberAck(h model.HandoffNote, ack *model.Acknowledgement) {
 	s.acksMu.Lock()
 	defer s.acksMu.Unlock()
-	if s.acks == nil {
+	if s.acks == nil || len(s.acks) >= maxCachedAcks {
 		s.acks = map[model.IssueRef]cachedAck{}
 	}
-	s.acks[h.IssueRef] = cachedAck{updated: h.UpdatedAt, ack: ack}
+	s.acks[h.IssueRef] = cachedAck{updated: h.UpdatedAt, notes: h.UserNotes, ack: ack}
 }
+
+// maxCachedAcks bounds the acknowledgement cache: a few hundred handoffs is years of shifts.
+const maxCachedAcks = 1000

@@ -19,19 +19,34 @@ import (
 type pageFunc[T any] func(ctx context.Context, n int64) ([]T, *gl.Response, error)
 
 // allPages reads a list. When the first page tells the total (X-Total-Pages), the other
-// pages are fetched at most parallel at a time; past 10,000 results GitLab omits the totals,
-// and X-Next-Page is followed one page after the other. truncated is set when the list has
-// more than maxPages pages: the caller keeps the first ones.
+// pages are fetched at most parallel at a time. Past 10,000 results GitLab omits the totals
+// but keeps X-Next-Page and X-Per-Page (doc/api/rest/index.md, "Other pagination headers"),
+// and offset pages can still be asked for by number up to the instance's offset limit
+// (50,000 by default, doc/administration/instance_limits.md, "Max offset allowed by the REST
+// API for offset-based pagination"; maxPages stays far below): so when a full first page
+// says there is a next one, the following pages are read in waves of parallel pages, until
+// one says it is the last. Keyset paging (pagination=keyset) would hand out one cursor at a
+// time, one round trip per page. A first page that is not full, or a server that sends no
+// X-Per-Page, is followed one page after the other. truncated is set when the list has more
+// than maxPages pages: the caller keeps the first ones.
 func allPages[T any](ctx context.Context, maxPages, parallel int, page pageFunc[T]) (items []T, truncated bool, err error) {
 	first, resp, err := page(ctx, 1)
 	if err != nil {
 		return nil, false, err
 	}
-	if resp.TotalPages <= 1 {
-		more, truncated, err := followPages(ctx, maxPages, 1, resp.NextPage, page, nil)
-		return append(first, more...), truncated, err
+	switch {
+	case resp.TotalPages > 1:
+		return countedPages(ctx, maxPages, parallel, first, resp.TotalPages, page)
+	case resp.NextPage == 2 && resp.ItemsPerPage > 0 && int64(len(first)) == resp.ItemsPerPage:
+		return pageWaves(ctx, maxPages, parallel, first, page)
 	}
-	last := min(resp.TotalPages, int64(maxPages)) // the header only ever lowers the bound
+	more, truncated, err := followPages(ctx, maxPages, 1, resp.NextPage, page, nil)
+	return append(first, more...), truncated, err
+}
+
+// countedPages reads pages 2..total (at most maxPages) after first, parallel at a time.
+func countedPages[T any](ctx context.Context, maxPages, parallel int, first []T, total int64, page pageFunc[T]) ([]T, bool, error) {
+	last := min(total, int64(maxPages)) // the header only ever lowers the bound
 	pages := make([][]T, last+1)
 	pages[1] = first
 	g, gctx := errgroup.WithContext(ctx)
@@ -48,10 +63,63 @@ func allPages[T any](ctx context.Context, maxPages, parallel int, page pageFunc[
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	for _, p := range pages {
-		items = append(items, p...)
+	return concat(pages), total > last, nil
+}
+
+// pageWaves reads the pages after a full first page whose total is unknown, parallel at a
+// time, until a page says it is the last (no X-Next-Page) or maxPages were read. Every page
+// must name the one after it as next: anything else is a server whose paging cannot be
+// trusted.
+func pageWaves[T any](ctx context.Context, maxPages, parallel int, first []T, page pageFunc[T]) ([]T, bool, error) {
+	pages := [][]T{first}
+	parallel = max(parallel, 1)
+	for lo := int64(2); ; lo += int64(parallel) {
+		if lo > int64(maxPages) {
+			return concat(pages), true, nil // page maxPages said there is more
+		}
+		hi := min(lo+int64(parallel)-1, int64(maxPages))
+		wave := make([][]T, hi-lo+1)
+		next := make([]int64, hi-lo+1)
+		g, gctx := errgroup.WithContext(ctx)
+		for n := lo; n <= hi && gctx.Err() == nil; n++ {
+			guard.Go(g, "gitlab", func() error {
+				items, resp, err := page(gctx, n)
+				if err == nil {
+					wave[n-lo], next[n-lo] = items, resp.NextPage
+				}
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, false, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		for i, items := range wave {
+			n := lo + int64(i)
+			pages = append(pages, items)
+			switch next[i] {
+			case 0:
+				return concat(pages), false, nil // the last page; any after it are empty
+			case n + 1:
+			default:
+				return nil, false, fmt.Errorf("the server's paging goes from page %d to page %d", n, next[i])
+			}
+		}
 	}
-	return items, resp.TotalPages > last, nil
+}
+
+func concat[T any](pages [][]T) []T {
+	n := 0
+	for _, p := range pages {
+		n += len(p)
+	}
+	out := make([]T, 0, n)
+	for _, p := range pages {
+		out = append(out, p...)
+	}
+	return out
 }
 
 // followPages reads the pages after page cur (whose answer said next) one at a time, until

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -177,4 +178,82 @@ func TestLabelEventsPagingIsBounded(t *testing.T) {
 
 func refOf(project string, iid int64) model.IssueRef {
 	return model.IssueRef{Project: project, IID: iid}
+}
+
+// Past 10,000 results GitLab sends no totals; full pages are then read in waves of
+// parallel pages, up to the one that says it is the last.
+func TestPagesWithoutTotalsAreReadInParallelWaves(t *testing.T) {
+	const perPage, last = 3, 40
+	var inFlight atomic.Int64
+	var once sync.Once
+	overlapped := make(chan struct{}) // closed once two pages were in flight at once
+	var sequential atomic.Bool
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if page > 1 { // no page after the first answers before a second one was asked
+			if inFlight.Add(1) >= 2 {
+				once.Do(func() { close(overlapped) })
+			}
+			select {
+			case <-overlapped:
+			case <-time.After(10 * time.Second):
+				sequential.Store(true)
+				once.Do(func() { close(overlapped) }) // one failure is enough
+			}
+			inFlight.Add(-1)
+		}
+		w.Header().Set("X-Per-Page", strconv.Itoa(perPage))
+		if page < last {
+			w.Header().Set("X-Next-Page", strconv.Itoa(page+1))
+		}
+		items := perPage
+		if page > last {
+			items = 0
+		}
+		var b strings.Builder
+		b.WriteString("[")
+		for i := range items {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"id": %d, "iid": %d, "state": "opened"}`, page*100+i, page*100+i)
+		}
+		b.WriteString("]")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(b.String()))
+	}))
+	defer srv.Close()
+	src := newSource(t, srv.URL, perPage)
+	src.cfg.Parallel = 8
+	got, err := src.list(context.Background(), "p", "incident", "opened", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != last*perPage {
+		t.Fatalf("%d issues; want %d pages of %d", len(got), last, perPage)
+	}
+	// 1 + waves of 8 up to page 40: pages 2-9, ..., 34-41; page 41 is past the end.
+	if requests.Load() != 41 {
+		t.Errorf("%d requests; want the first page and 5 waves of 8", requests.Load())
+	}
+	if sequential.Load() {
+		t.Errorf("the pages were read one at a time")
+	}
+}
+
+func TestAWaveWhoseNextPageIsWrongIsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		w.Header().Set("X-Per-Page", "1")
+		w.Header().Set("X-Next-Page", map[bool]string{true: "2", false: strconv.Itoa(page + 5)}[page == 1])
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `[{"id": %d, "iid": %d}]`, page, page)
+	}))
+	defer srv.Close()
+	_, err := newSource(t, srv.URL, 1).list(context.Background(), "p", "incident", "opened", nil)
+	if err == nil || !strings.Contains(err.Error(), "paging goes from page 2 to page 7") {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -35,7 +35,7 @@ func (s *Source) publishNote(ctx context.Context, post model.HandoffPost) (model
 	if err != nil {
 		return model.HandoffNote{}, describe(fmt.Sprintf("handoff #%d", ref.IID), ref.Project, err)
 	}
-	h := model.HandoffNote{Issue: toIssue(ref.Project, is)}
+	h := model.HandoffNote{Issue: toIssue(ref.Project, slimOf(is))}
 	id, ok, err := s.findPostedNote(ctx, ref, post)
 	if err != nil {
 		return model.HandoffNote{}, err
@@ -96,7 +96,7 @@ func (s *Source) FindHandoff(ctx context.Context, project, title, label string, 
 		}
 		for _, is := range issues {
 			if is != nil && strings.TrimSpace(model.CleanLine(is.Title)) == title && slices.Contains(is.Labels, label) {
-				return model.HandoffNote{Issue: toIssue(project, is)}, true, nil
+				return model.HandoffNote{Issue: toIssue(project, slimOf(is))}, true, nil
 			}
 		}
 		if resp == nil || resp.NextPage <= page {

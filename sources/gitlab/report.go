@@ -21,95 +21,138 @@ type ReportData struct {
 	Oncall    []model.OncallIssue
 }
 
+// EventCache keeps incidents' label events between reads, each list as of its issue's
+// updated_at: a label change updates the issue, so an issue whose updated_at is the same
+// has the same events. store.LabelEvents keeps them on disk, so that the next run's report
+// reads only the incidents that changed.
+type EventCache interface {
+	Get(ref model.IssueRef, updated time.Time) ([]model.LabelEvent, bool)
+	Put(ref model.IssueRef, updated time.Time, events []model.LabelEvent)
+	Save() error // after a report: write what changed
+}
+
+// eventParallel is how many incidents' label events are read at once.
+const eventParallel = 16
+
 // ReportData reads every incident, change and ~oncall issue touched since since (open or
-// closed), plus the open incidents, and each incident's label events.
+// closed), plus the open incidents, and each incident's label events. The label events of
+// an incident are asked for as soon as a list names it, while the other lists are read,
+// and only for incidents that changed since they were last read (see EventCache).
 func (s *Source) ReportData(ctx context.Context, since time.Time) (d ReportData, err error) {
 	defer guard.Recover("gitlab", &err)
-	var touched, open, changes, oncall []*gl.Issue
-	g, gctx := errgroup.WithContext(ctx)
-	lists := []struct {
-		dst          *[]*gl.Issue
+	var touched, open, changes, oncall []*slimIssue
+	ctx, cancel := context.WithCancel(ctx) // a failed list stops the label events too
+	defer cancel()
+	lists, lctx := errgroup.WithContext(ctx)
+	events := s.newEventReader(ctx)
+	project, L := s.cfg.ProductionProject, s.cfg.Labels
+	for _, l := range []struct {
+		dst          *[]*slimIssue
 		project      string
 		label, state string
 		since        *time.Time
+		incidents    bool
 	}{
-		{&touched, s.cfg.ProductionProject, s.cfg.Labels.Incident, "", &since},
-		{&open, s.cfg.ProductionProject, s.cfg.Labels.Incident, "opened", nil},
-		{&changes, s.cfg.ProductionProject, s.cfg.Labels.Change, "", &since},
-		{&oncall, s.cfg.OncallProject, s.cfg.Labels.Oncall, "", &since},
-	}
-	for _, l := range lists {
-		guard.Go(g, "gitlab", func() (err error) {
-			*l.dst, err = s.list(gctx, l.project, l.label, l.state, l.since)
+		{&touched, project, L.Incident, "", &since, true},
+		{&open, project, L.Incident, "opened", nil, true},
+		{&changes, project, L.Change, "", &since, false},
+		{&oncall, s.cfg.OncallProject, L.Oncall, "", &since, false},
+	} {
+		guard.Go(lists, "gitlab", func() (err error) {
+			*l.dst, err = s.list(lctx, l.project, l.label, l.state, l.since)
+			if err == nil && l.incidents {
+				events.start(project, *l.dst)
+			}
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = lists.Wait()
+	if err != nil {
+		cancel()
+	}
+	byRef, evErr := events.wait()
+	if err != nil {
 		return d, err
+	}
+	if evErr != nil {
+		return d, evErr
 	}
 	seen := map[int64]bool{}
 	for _, is := range append(touched, open...) {
-		if !seen[is.ID] {
-			seen[is.ID] = true
-			d.Incidents = append(d.Incidents, model.IncidentHistory{Incident: s.cfg.Labels.NewIncident(toIssue(s.cfg.ProductionProject, is))})
+		if !seen[is.IID] {
+			seen[is.IID] = true
+			in := L.NewIncident(toIssue(project, is))
+			d.Incidents = append(d.Incidents, model.IncidentHistory{Incident: in, Events: byRef[in.IssueRef]})
 		}
 	}
-	if err := s.withLabelEvents(ctx, d.Incidents); err != nil {
-		return d, err
-	}
 	for _, is := range changes {
-		d.Changes = append(d.Changes, s.cfg.Labels.NewChange(toIssue(s.cfg.ProductionProject, is), is.Description, dueDate(is)))
+		d.Changes = append(d.Changes, L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)))
 	}
 	for _, is := range oncall {
-		d.Oncall = append(d.Oncall, s.cfg.Labels.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))
+		d.Oncall = append(d.Oncall, L.NewOncallIssue(toIssue(s.cfg.OncallProject, is)))
 	}
 	return d, nil
 }
 
-// cachedEvents are an issue's label events as of its updated_at: a label change updates
-// the issue, so an issue with the same updated_at has the same events.
-type cachedEvents struct {
-	updated time.Time
-	events  []model.LabelEvent
+// eventReader reads label events eventParallel incidents at a time, each incident once,
+// from the cache when its updated_at did not change.
+type eventReader struct {
+	s    *Source
+	ctx  context.Context
+	g    *errgroup.Group
+	mu   sync.Mutex
+	seen map[model.IssueRef]bool
+	got  map[model.IssueRef][]model.LabelEvent
 }
 
-// withLabelEvents reads each incident's label events (all pages), a few incidents at a time,
-// and only for incidents that changed since they were last read.
-func (s *Source) withLabelEvents(ctx context.Context, hs []model.IncidentHistory) error {
+func (s *Source) newEventReader(ctx context.Context) *eventReader {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.cfg.Parallel)
-	var mu sync.Mutex
-	for i := range hs {
-		if gctx.Err() != nil {
-			break // a failed list or a done context: start nothing more
-		}
-		s.eventsMu.Lock()
-		c, ok := s.events[hs[i].IssueRef]
-		s.eventsMu.Unlock()
-		if ok && !hs[i].UpdatedAt.IsZero() && c.updated.Equal(hs[i].UpdatedAt) {
-			hs[i].Events = c.events
+	g.SetLimit(eventParallel)
+	return &eventReader{s: s, ctx: gctx, g: g, seen: map[model.IssueRef]bool{}, got: map[model.IssueRef][]model.LabelEvent{}}
+}
+
+// start asks for the label events of issues of project not asked for yet.
+func (r *eventReader) start(project string, issues []*slimIssue) {
+	for _, is := range issues {
+		ref, updated := model.IssueRef{Project: project, IID: is.IID}, deref(is.UpdatedAt)
+		r.mu.Lock()
+		dup := r.seen[ref]
+		r.seen[ref] = true
+		r.mu.Unlock()
+		if dup {
 			continue
 		}
-		guard.Go(g, "gitlab", func() error {
-			ref := hs[i].IssueRef
-			events, err := s.labelEvents(gctx, ref)
+		if events, ok := r.s.cfg.Events.Get(ref, updated); ok {
+			r.put(ref, events)
+			continue
+		}
+		if r.ctx.Err() != nil {
+			return // a failed list or a done context: start nothing more
+		}
+		guard.Go(r.g, "gitlab", func() error {
+			events, err := r.s.labelEvents(r.ctx, ref)
 			if err != nil {
 				return err
 			}
 			sort.SliceStable(events, func(a, b int) bool { return events[a].At.Before(events[b].At) })
-			mu.Lock()
-			hs[i].Events = events
-			mu.Unlock()
-			s.eventsMu.Lock()
-			if s.events == nil {
-				s.events = map[model.IssueRef]cachedEvents{}
-			}
-			s.events[ref] = cachedEvents{updated: hs[i].UpdatedAt, events: events}
-			s.eventsMu.Unlock()
+			r.s.cfg.Events.Put(ref, updated, events)
+			r.put(ref, events)
 			return nil
 		})
 	}
-	return g.Wait()
+}
+
+func (r *eventReader) put(ref model.IssueRef, events []model.LabelEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got[ref] = events
+}
+
+// wait returns the events read, by issue, once every read is done, and saves the cache.
+func (r *eventReader) wait() (map[model.IssueRef][]model.LabelEvent, error) {
+	err := r.g.Wait()
+	_ = r.s.cfg.Events.Save() // only a cache: a full disk costs the next report some reads
+	return r.got, err
 }
 
 // labelEvents reads an issue's label events, all pages up to cfg.MaxPages. An event whose
@@ -126,7 +169,7 @@ func (s *Source) labelEvents(ctx context.Context, ref model.IssueRef) ([]model.L
 		var out []model.LabelEvent
 		for _, e := range page {
 			if e != nil && e.Label.Name != "" {
-				out = append(out, model.LabelEvent{Label: model.CleanLine(e.Label.Name), Action: e.Action, At: deref(e.CreatedAt)})
+				out = append(out, model.LabelEvent{Label: cleanLine(e.Label.Name), Action: e.Action, At: deref(e.CreatedAt)})
 			}
 		}
 		return out, resp, nil
@@ -146,12 +189,50 @@ func (s *Source) labelEvents(ctx context.Context, ref model.IssueRef) ([]model.L
 // (model.Labels.StillActive), as the report does.
 func (s *Source) Histories(ctx context.Context, incidents []model.Incident) (out []model.IncidentHistory, err error) {
 	defer guard.Recover("gitlab", &err)
+	r := s.newEventReader(ctx)
+	for _, in := range incidents {
+		updated := in.UpdatedAt
+		r.start(in.Project, []*slimIssue{{IID: in.IID, UpdatedAt: &updated}})
+	}
+	got, err := r.wait()
+	if err != nil {
+		return nil, err
+	}
 	out = make([]model.IncidentHistory, len(incidents))
 	for i, in := range incidents {
-		out[i] = model.IncidentHistory{Incident: in}
-	}
-	if err := s.withLabelEvents(ctx, out); err != nil {
-		return nil, err
+		out[i] = model.IncidentHistory{Incident: in, Events: got[in.IssueRef]}
 	}
 	return out, nil
 }
+
+// memEvents is the EventCache of a source without one on disk: it lives as long as the
+// source, and holds at most maxMemEvents issues.
+type memEvents struct {
+	mu      sync.Mutex
+	byIssue map[model.IssueRef]cachedEvents
+}
+
+type cachedEvents struct {
+	updated time.Time
+	events  []model.LabelEvent
+}
+
+const maxMemEvents = 5000
+
+func (m *memEvents) Get(ref model.IssueRef, updated time.Time) ([]model.LabelEvent, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.byIssue[ref]
+	return c.events, ok && !updated.IsZero() && c.updated.Equal(updated)
+}
+
+func (m *memEvents) Put(ref model.IssueRef, updated time.Time, events []model.LabelEvent) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.byIssue == nil || len(m.byIssue) >= maxMemEvents {
+		m.byIssue = map[model.IssueRef]cachedEvents{}
+	}
+	m.byIssue[ref] = cachedEvents{updated: updated, events: events}
+}
+
+func (m *memEvents) Save() error { return nil }

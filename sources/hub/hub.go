@@ -15,6 +15,7 @@ import (
 	"github.com/oncall-sre/oncall/sources/internal/httpx"
 	"github.com/oncall-sre/oncall/sources/internal/redact"
 	"github.com/oncall-sre/oncall/sources/pagerduty"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // Config wires the sources.
@@ -36,6 +37,9 @@ type Config struct {
 	// MaxServerWait caps any wait a server imposes (Retry-After, RateLimit-Reset); default
 	// 15 minutes.
 	MaxServerWait time.Duration
+	// LabelEventsFile keeps incidents' label events between runs (store.LabelEvents), so
+	// that a report reads only those of incidents that changed; "" keeps them in memory.
+	LabelEventsFile string
 }
 
 // Hub refreshes sources. It is safe for concurrent use.
@@ -69,6 +73,10 @@ func New(cfg Config) (*Hub, error) {
 		cfg.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	cfg.GitLab.HTTPClient = apiClient(cfg.HTTPClient, cfg.MaxServerWait, "gitlab.url", cfg.GitLab.Token)
+	if cfg.LabelEventsFile != "" && cfg.GitLab.Events == nil {
+		// A damaged or unreadable file is an empty cache, rewritten at the next report.
+		cfg.GitLab.Events, _ = store.OpenLabelEvents(cfg.LabelEventsFile)
+	}
 	gl, err := gitlab.New(cfg.GitLab)
 	if err != nil {
 		return nil, err
@@ -91,6 +99,17 @@ func apiClient(base *http.Client, maxWait time.Duration, setting, token string) 
 	}
 	hc.CheckRedirect = httpx.CheckRedirect(setting)
 	return &hc
+}
+
+// Seed starts the hub from a snapshot read earlier, such as the cache of the last run: the
+// next refresh of the queue and of the ~oncall issues asks GitLab only for what changed
+// since snap was read (its Sync), merged into snap's lists, handoffs whose notes were read
+// are not read again while they do not change, and the on-calls of the escalation policies
+// of snap's pages are asked for beside the pages. Call it before the first refresh; a
+// snapshot without Sync (older caches) changes nothing.
+func (h *Hub) Seed(snap model.Snapshot) {
+	h.gl.Seed(snap)
+	h.pd.SeedPolicies(snap.Pages.Open)
 }
 
 // Sources lists what Fetch can refresh.
@@ -128,15 +147,15 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 	ctx, notices := gitlab.CollectNotices(ctx)
 	switch id {
 	case model.SourceQueue:
-		part.Incidents, part.Changes, err = h.gl.Queue(ctx)
+		var sync model.Sync
+		part.Incidents, part.Changes, sync, err = h.gl.QueueSynced(ctx)
+		part.Sync = map[model.SourceID]model.Sync{id: sync}
 	case model.SourceOncall:
-		part.OncallIssues, err = h.gl.OncallIssues(ctx)
+		var sync model.Sync
+		part.OncallIssues, sync, err = h.gl.OncallIssuesSynced(ctx)
+		part.Sync = map[model.SourceID]model.Sync{id: sync}
 	case model.SourceHandoffs:
-		var me model.Person
-		if me, err = h.gl.CurrentUser(ctx); err == nil {
-			part.Me = &me
-			part.Handoffs, err = h.gl.Handoffs(ctx, h.cfg.Handoffs)
-		}
+		part.Me, part.Handoffs, err = h.handoffs(ctx)
 	case model.SourceRotation:
 		part.OnCall, err = h.pd.OnCall(ctx, h.cfg.Rotation, now)
 	case model.SourcePages:
@@ -151,6 +170,29 @@ func (h *Hub) fetch(ctx context.Context, id model.SourceID, now time.Time) (mode
 		part.Notices = map[model.SourceID][]string{id: n}
 	}
 	return func(s *model.Snapshot) { s.CopyPart(&part, id) }, nil
+}
+
+// handoffs reads the token's user beside the latest handoffs: the two do not depend on each
+// other, so they take one round trip, not two.
+func (h *Hub) handoffs(ctx context.Context) (*model.Person, []model.HandoffNote, error) {
+	var (
+		me      model.Person
+		list    []model.HandoffNote
+		meErr   error
+		listErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		me, meErr = h.gl.CurrentUser(ctx)
+	}()
+	list, listErr = h.gl.Handoffs(ctx, h.cfg.Handoffs)
+	wg.Wait()
+	if err := firstError(meErr, listErr); err != nil {
+		return nil, nil, err
+	}
+	return &me, list, nil
 }
 
 // Detail fetches an issue's description and latest notes.

@@ -23,6 +23,9 @@ type Source struct {
 	mu   sync.Mutex
 	from string        // the email writes are done as (config pagerduty.from); "" to ask /users/me
 	me   *model.Person // who the token or From is, once known
+
+	policiesMu sync.Mutex
+	policies   []string // escalation policies of the last open pages (see Pages)
 }
 
 // New builds a source for the API at baseURL (e.g. https://api.pagerduty.com).

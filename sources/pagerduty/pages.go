@@ -3,6 +3,8 @@ package pagerduty
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"time"
 
 	pd "github.com/PagerDuty/go-pagerduty"
@@ -20,6 +22,9 @@ const maxPolicies = 10
 // acknowledged page opened 45 days ago would be left out; date_range=all lifts that.
 func (s *Source) Pages(ctx context.Context) (out model.Pages, err error) {
 	defer guard.Recover("pagerduty", &err)
+	// The escalation levels need the pages' policies; those of the last pages are asked for
+	// beside the pages themselves, so that a refresh takes one round trip, not two.
+	early := s.readPolicies(ctx, s.knownPolicies())
 	incidents, truncated, err := listAll(ctx, func(in pd.Incident) string { return in.ID },
 		func(ctx context.Context, offset uint) ([]pd.Incident, bool, error) {
 			resp, err := s.c.ListIncidentsWithContext(ctx, pd.ListIncidentsOptions{
@@ -50,9 +55,56 @@ func (s *Source) Pages(ctx context.Context) (out model.Pages, err error) {
 		}
 		out.Open = append(out.Open, page(in))
 	}
-	s.escalationLevels(ctx, out.Open, policies)
+	s.escalationLevels(ctx, out.Open, policies, early)
 	model.SortPages(out.Open)
 	return out, nil
+}
+
+// SeedPolicies names the escalation policies of pages seen earlier (a cached snapshot's),
+// whose on-calls the next Pages asks for beside the pages.
+func (s *Source) SeedPolicies(pages []model.Page) {
+	var ids []string
+	for _, p := range pages {
+		if validID.MatchString(p.EscalationPolicyID) && !slices.Contains(ids, p.EscalationPolicyID) {
+			ids = append(ids, p.EscalationPolicyID)
+		}
+	}
+	s.setPolicies(ids)
+}
+
+func (s *Source) knownPolicies() []string {
+	s.policiesMu.Lock()
+	defer s.policiesMu.Unlock()
+	return s.policies
+}
+
+func (s *Source) setPolicies(ids []string) {
+	sort.Strings(ids)
+	s.policiesMu.Lock()
+	defer s.policiesMu.Unlock()
+	s.policies = ids[:min(len(ids), maxPolicies)]
+}
+
+// policyRead is the on-calls of one escalation policy, by user: their lowest level; done
+// is closed once read (levels nil when the read failed).
+type policyRead struct {
+	done   chan struct{}
+	levels map[string]int
+}
+
+// readPolicies starts reading ids at once, and returns the reads by id.
+func (s *Source) readPolicies(ctx context.Context, ids []string) map[string]*policyRead {
+	reads := make(map[string]*policyRead, len(ids))
+	for _, id := range ids {
+		r := &policyRead{done: make(chan struct{})}
+		reads[id] = r
+		go func() {
+			defer close(r.done)
+			defer func() { _ = recover() }() // a detail: a panic in the client leaves it unknown
+			r.levels, _ = s.policyLevels(ctx, id)
+		}()
+	}
+	return reads
 }
 
 // page is an incident as the model shows it.
@@ -62,6 +114,9 @@ func page(in pd.Incident) model.Page {
 		ID: model.CleanLine(in.ID), Number: in.IncidentNumber, Title: model.CleanLine(in.Title), Status: model.CleanLine(in.Status),
 		Urgency: model.CleanLine(in.Urgency), Service: model.CleanLine(in.Service.Summary), URL: model.CleanLine(in.HTMLURL),
 		CreatedAt: created.UTC(), EscalationPolicy: model.CleanLine(in.EscalationPolicy.Summary),
+	}
+	if validID.MatchString(in.EscalationPolicy.ID) {
+		p.EscalationPolicyID = in.EscalationPolicy.ID
 	}
 	for _, a := range in.Assignments {
 		p.Assignees = append(p.Assignees, user(a.Assignee))
@@ -77,19 +132,31 @@ func page(in pd.Incident) model.Page {
 // of its assignees is on call now for the page's policy (GET /oncalls per policy). The
 // level is a detail: when this lookup fails the pages are shown all the same, level 0
 // (unknown), rather than hidden behind the failure.
-func (s *Source) escalationLevels(ctx context.Context, pages []model.Page, policies map[string][]int) {
-	n := 0
-	for id, idx := range policies {
-		if n++; n > maxPolicies {
-			return
+func (s *Source) escalationLevels(ctx context.Context, pages []model.Page, policies map[string][]int, early map[string]*policyRead) {
+	ids := make([]string, 0, len(policies))
+	for id := range policies {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	ids = ids[:min(len(ids), maxPolicies)]
+	s.setPolicies(append([]string(nil), ids...))
+	// The policies not asked for beside the pages are read now, all at once.
+	var missing []string
+	for _, id := range ids {
+		if early[id] == nil {
+			missing = append(missing, id)
 		}
-		levels, err := s.policyLevels(ctx, id)
-		if err != nil {
-			continue
+	}
+	late := s.readPolicies(ctx, missing)
+	for _, id := range ids {
+		r := early[id]
+		if r == nil {
+			r = late[id]
 		}
-		for _, i := range idx {
+		<-r.done
+		for _, i := range policies[id] {
 			for _, a := range pages[i].Assignees {
-				if l := levels[a.PagerDutyID]; l > 0 && (pages[i].EscalationLevel == 0 || l < pages[i].EscalationLevel) {
+				if l := r.levels[a.PagerDutyID]; l > 0 && (pages[i].EscalationLevel == 0 || l < pages[i].EscalationLevel) {
 					pages[i].EscalationLevel = l
 				}
 			}

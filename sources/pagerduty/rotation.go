@@ -93,14 +93,15 @@ func (s *Source) schedule(ctx context.Context, id string, since, until time.Time
 			} `json:"final_schedule"`
 		} `json:"schedule"`
 	}
-	if err := s.get(ctx, "/schedules/"+id, window, &sched); err != nil {
-		return nil, describe(err, what)
-	}
 	var users struct {
 		Users []pd.User `json:"users"`
 	}
-	delete(window, "time_zone")
-	if err := s.get(ctx, "/schedules/"+id+"/users", window, &users); err != nil {
+	userWindow := url.Values{"since": window["since"], "until": window["until"]}
+	// The schedule and its users are read at once: one round trip, not two.
+	g, gctx := errgroup.WithContext(ctx)
+	guard.Go(g, "pagerduty", func() error { return s.get(gctx, "/schedules/"+id, window, &sched) })
+	guard.Go(g, "pagerduty", func() error { return s.get(gctx, "/schedules/"+id+"/users", userWindow, &users) })
+	if err := g.Wait(); err != nil {
 		return nil, describe(err, what)
 	}
 	emails := make(map[string]string, len(users.Users))

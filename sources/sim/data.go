@@ -42,11 +42,16 @@ type issue struct {
 	due          string // YYYY-MM-DD or ""
 	confidential bool
 	incident     bool
-	nullDesc     bool // GitLab sends "description": null
+	nullDesc     bool  // GitLab sends "description": null
+	movedTo      int64 // the id of the issue it was moved to, or 0
 	notes        []*note
 	events       []*labelEvent
 	run          *changeRun   // a change: when it was scheduled and ran
 	handoff      *pastHandoff // a handoff the world wrote: what its body is written from
+	// rendered is the issue's JSON as lists serve it, made once; version counts the changes
+	// made while it is served, which drop it (gitlab_render.go).
+	rendered []byte
+	version  int
 }
 
 type labelEvent struct {

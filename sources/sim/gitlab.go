@@ -1,11 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +22,7 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 		writeInsufficientScope(w)
 		return
 	}
+	s.setDate(w)
 	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4/"), "/")
 	switch {
 	case len(parts) == 1 && parts[0] == "user" && r.Method == http.MethodGet:
@@ -39,6 +40,9 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 	case len(parts) < 3 || parts[0] != "projects" || parts[2] != "issues":
 		writeGLError(w, http.StatusNotFound, "404 Not Found")
 		return
+	case len(parts) == 3 && r.Method == http.MethodGet:
+		s.listIssues(w, r, parts[1]) // renders outside the lock
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,8 +52,6 @@ func (s *Sim) serveGitLab(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case len(parts) == 3 && r.Method == http.MethodGet:
-		s.listIssues(w, r, p)
 	case len(parts) == 3 && r.Method == http.MethodPost:
 		s.createIssue(w, r, p)
 	case len(parts) >= 4:
@@ -101,7 +103,9 @@ func (p *project) byIID(iid int64) *issue {
 	return nil
 }
 
-func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
+// listIssues answers GET /projects/:id/issues. The page is chosen and copied under s.mu,
+// and rendered after it is released (gitlab_render.go).
+func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, escaped string) {
 	q := r.URL.Query()
 	state := q.Get("state")
 	if state == "" {
@@ -132,6 +136,13 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
 		return (strings.Contains(in, "title") && strings.Contains(strings.ToLower(is.title), search)) ||
 			(strings.Contains(in, "description") && strings.Contains(strings.ToLower(is.desc), search))
 	}
+	s.mu.Lock()
+	p := s.findProject(escaped)
+	if p == nil {
+		s.mu.Unlock()
+		writeGLError(w, http.StatusNotFound, "404 Project Not Found")
+		return
+	}
 	var out []*issue
 	for _, is := range p.issues {
 		if (state == "opened" || state == "closed") && is.state != state || !matches(is) {
@@ -147,23 +158,28 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, p *project) {
 	if q.Get("order_by") == "updated_at" {
 		key = func(is *issue) time.Time { return is.updated }
 	}
-	asc := q.Get("sort") == "asc"
-	sort.SliceStable(out, func(a, b int) bool {
-		ka, kb := key(out[a]), key(out[b])
-		if ka.Equal(kb) {
-			return (out[a].id < out[b].id) == asc
+	// Oldest first by key then id; the issues are mostly stored that way already (bulk
+	// worlds are), and checking is cheaper than sorting thousands on every page.
+	ascending := func(a, b *issue) int {
+		if c := key(a).Compare(key(b)); c != 0 {
+			return c
 		}
-		return ka.Before(kb) == asc
-	})
+		return cmp.Compare(a.id, b.id)
+	}
+	if !slices.IsSortedFunc(out, ascending) {
+		slices.SortFunc(out, ascending) // keys and ids together are unique: no need for a stable sort
+	}
+	if q.Get("sort") != "asc" {
+		slices.Reverse(out)
+	}
 	page, ok := paginate(w, r, len(out))
 	if !ok {
+		s.mu.Unlock()
 		return
 	}
-	body := make([]map[string]any, 0, page.hi-page.lo)
-	for _, is := range out[page.lo:page.hi] {
-		body = append(body, s.glIssue(p, is))
-	}
-	writeJSON(w, http.StatusOK, body)
+	rendered, views, missing := pageOf(p, out[page.lo:page.hi])
+	s.mu.Unlock()
+	s.writePage(w, rendered, views, missing)
 }
 
 // hasAllLabels: GitLab's labels=a,b means a AND b, each an exact, case-sensitive match on
@@ -186,19 +202,11 @@ func hasAllLabels(have, want []string) bool {
 
 func requestBase(r *http.Request) string { return "http://" + r.Host }
 
-func (s *Sim) glUser(p *person) map[string]any {
-	return map[string]any{
-		"id": p.glID, "username": p.username, "name": p.name, "state": "active", "locked": false,
-		"avatar_url": "https://secure.gravatar.com/avatar/" + p.username + "?s=80&d=identicon",
-		"web_url":    s.opts.BaseURL + "/" + p.username,
-	}
-}
-
 func (s *Sim) serveUsers(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("username")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := []map[string]any{}
+	out := []glUserJSON{}
 	for _, p := range s.users {
 		if name == "" || strings.EqualFold(p.username, name) {
 			out = append(out, s.glUser(p))
@@ -211,60 +219,6 @@ func (s *Sim) serveUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func glTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-// glIssue renders an issue with the field names and types of GET /projects/:id/issues.
-func (s *Sim) glIssue(p *project, is *issue) map[string]any {
-	web := fmt.Sprintf("%s/%s/-/issues/%d", s.opts.BaseURL, p.path, is.iid)
-	assignees := make([]map[string]any, 0, len(is.assignees))
-	for _, a := range is.assignees {
-		assignees = append(assignees, s.glUser(a))
-	}
-	var assignee, closedAt, closedBy, due any
-	if len(assignees) > 0 {
-		assignee = assignees[0]
-	}
-	if is.closed != nil {
-		closedAt = glTime(*is.closed)
-		closedBy = s.glUser(is.author)
-	}
-	if is.due != "" {
-		due = is.due
-	}
-	typ, issueType, severity := "ISSUE", "issue", "UNKNOWN"
-	if is.incident {
-		typ, issueType = "INCIDENT", "incident"
-	}
-	userNotes := 0
-	for _, n := range is.notes {
-		if !n.system {
-			userNotes++
-		}
-	}
-	short := fmt.Sprintf("#%d", is.iid)
-	var desc any = is.desc
-	if is.nullDesc {
-		desc = nil
-	}
-	return map[string]any{
-		"id": is.id, "iid": is.iid, "project_id": p.id, "title": is.title, "description": desc,
-		"state": is.state, "created_at": glTime(is.created), "updated_at": glTime(is.updated),
-		"closed_at": closedAt, "closed_by": closedBy, "labels": is.labels, "milestone": nil,
-		"assignees": assignees, "assignee": assignee, "author": s.glUser(is.author),
-		"type": typ, "issue_type": issueType, "severity": severity,
-		"user_notes_count": userNotes, "merge_requests_count": 0, "upvotes": 0, "downvotes": 0,
-		"due_date": due, "confidential": is.confidential, "discussion_locked": nil, "web_url": web,
-		"time_stats":             map[string]any{"time_estimate": 0, "total_time_spent": 0, "human_time_estimate": nil, "human_total_time_spent": nil},
-		"task_completion_status": map[string]any{"count": 0, "completed_count": 0},
-		"has_tasks":              false, "health_status": nil, "moved_to_id": nil, "service_desk_reply_to": nil,
-		"references": map[string]any{"short": short, "relative": short, "full": p.path + short},
-		"_links": map[string]any{
-			"self":        fmt.Sprintf("%s/api/v4/projects/%d/issues/%d", s.opts.BaseURL, p.id, is.iid),
-			"notes":       fmt.Sprintf("%s/api/v4/projects/%d/issues/%d/notes", s.opts.BaseURL, p.id, is.iid),
-			"award_emoji": fmt.Sprintf("%s/api/v4/projects/%d/issues/%d/award_emoji", s.opts.BaseURL, p.id, is.iid),
-			"project":     fmt.Sprintf("%s/api/v4/projects/%d", s.opts.BaseURL, p.id),
-		},
-	}
-}
 
 func (s *Sim) glNote(p *project, is *issue, n *note) map[string]any {
 	return map[string]any{

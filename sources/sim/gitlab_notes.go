@@ -58,5 +58,6 @@ func (s *Sim) createNote(w http.ResponseWriter, r *http.Request, p *project, is 
 	n := &note{id: s.id(), body: in.Body, author: s.eocAt(s.opts.Now), created: s.clock()}
 	is.notes = append(is.notes, n)
 	is.updated = n.created
+	changed(is)
 	writeJSON(w, http.StatusCreated, s.glNote(p, is, n))
 }

@@ -93,7 +93,7 @@ func (s *Store) SaveSnapshot(snap model.Snapshot) error {
 	if s.snapshot == "" {
 		return nil
 	}
-	b, err := json.Marshal(snap)
+	b, err := json.Marshal(snapshotFile{Sync: snap.Sync, Pages: snap.Pages, Snapshot: &snap}) // head first (head.go)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,14 @@ func (h *Hint) note(d time.Duration) {
 
 type hintKey struct{}
 
+// NoteWait records in ctx's hint (see WithHint) that the server's limits ask to wait d
+// before the next request: a pacer that gives up on a request says so this way.
+func NoteWait(ctx context.Context, d time.Duration) {
+	if h, ok := ctx.Value(hintKey{}).(*Hint); ok && d > 0 {
+		h.note(d)
+	}
+}
+
 // WithHint returns a context whose requests report their Retry-After into the hint.
 func WithHint(ctx context.Context) (context.Context, *Hint) {
 	h := &Hint{}

@@ -38,6 +38,12 @@ func ServerWait(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
+// RateLimitReset is how long until the instant of h's RateLimit-Reset (delta seconds or a
+// Unix time, see deltaLimit), uncapped; ok is false when h has none.
+func RateLimitReset(h http.Header, now time.Time) (d time.Duration, ok bool) {
+	return rateLimitReset(h.Get("RateLimit-Reset"), now)
+}
+
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
