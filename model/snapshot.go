@@ -243,17 +243,18 @@ type Sync struct {
 type Patch func(*Snapshot)
 
 // SortIncidents orders S1/S2 first (S1 before S2), then everything else newest first;
-// an issue still open but labelled Resolved waits for its closing and comes after all
-// the others, whatever its severity.
+// issues still open but labelled Resolved wait for their closing and come after all the
+// others, in the same order among themselves.
 func SortIncidents(in []Incident) {
 	rank := func(i Incident) int {
-		switch {
-		case i.Status == StatusResolved:
-			return 4
-		case i.Severity.High():
-			return int(i.Severity)
+		r := 3
+		if i.Severity.High() {
+			r = int(i.Severity)
 		}
-		return 3
+		if i.Status == StatusResolved {
+			r += 10
+		}
+		return r
 	}
 	sort.SliceStable(in, func(a, b int) bool {
 		ra, rb := rank(in[a]), rank(in[b])

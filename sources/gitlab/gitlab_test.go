@@ -99,7 +99,14 @@ func TestQueuePagesInParallelAndMatchesOnePage(t *testing.T) {
 		if in.Severity == 0 || in.Status == model.StatusUnknown {
 			t.Errorf("incident %d: severity/status not parsed from %v", in.IID, in.Labels)
 		}
-		if i > 0 && incAll[i-1].Severity.High() == false && in.Severity.High() {
+		if i == 0 {
+			continue
+		}
+		prev, resolved := incAll[i-1], in.Status == model.StatusResolved
+		if prev.Status == model.StatusResolved && !resolved {
+			t.Errorf("incident %d listed after a resolved one", in.IID)
+		}
+		if (prev.Status == model.StatusResolved) == resolved && !prev.Severity.High() && in.Severity.High() {
 			t.Errorf("S1/S2 incident %d listed after a lower one", in.IID)
 		}
 	}
