@@ -237,6 +237,9 @@ type Sync struct {
 	Full time.Time `json:"full"`
 	// Reads counts the reads of only what changed since then.
 	Reads int `json:"reads,omitempty"`
+	// Scope names what was read (server, project, labels): a cache written for another
+	// configuration is read whole, not merged into.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Patch is one source's contribution to a snapshot: it replaces that source's part.

@@ -4,6 +4,8 @@ package gitlab
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -57,8 +59,9 @@ const DefaultParallel = 32
 
 // Source reads GitLab. Its methods are safe for concurrent use.
 type Source struct {
-	c   *gl.Client
-	cfg Config
+	c     *gl.Client
+	cfg   Config
+	scope string // Sync.Scope of the lists this source reads
 
 	meMu sync.Mutex
 	me   *model.Person // the token's user, once known
@@ -108,7 +111,14 @@ func New(cfg Config) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gitlab: %w", err)
 	}
-	return &Source{c: c, cfg: cfg}, nil
+	return &Source{c: c, cfg: cfg, scope: scopeOf(cfg)}, nil
+}
+
+// scopeOf names what the lists of cfg are read from and by (Sync.Scope): a cache of the
+// lists of another server, project or label set must not be merged into.
+func scopeOf(cfg Config) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %+v", cfg.BaseURL, cfg.ProductionProject, cfg.OncallProject, cfg.Labels))
+	return hex.EncodeToString(sum[:8])
 }
 
 // noLimiter turns client-go's own rate limiter off.

@@ -58,9 +58,9 @@ func (s *Source) pendingMark(id model.SourceID, read bool) (model.Sync, bool) {
 		return model.Sync{}, false
 	}
 	m, ok := s.pending.marks[id]
-	return m, ok && !m.Since.IsZero()
+	return m, ok && !m.Since.IsZero() && m.Scope == s.scope
 }
 
 func sameSync(a, b model.Sync) bool {
-	return a.Since.Equal(b.Since) && a.Full.Equal(b.Full) && a.Reads == b.Reads
+	return a.Since.Equal(b.Since) && a.Full.Equal(b.Full) && a.Reads == b.Reads && a.Scope == b.Scope
 }

@@ -58,7 +58,7 @@ func (s *Source) Seed(snap model.Snapshot) { s.seed(snap, false) }
 func (s *Source) seed(snap model.Snapshot, unread bool) {
 	usable := func(id model.SourceID) (model.Sync, bool) {
 		sync, ok := snap.Sync[id]
-		return sync, ok && !sync.Since.IsZero() && !snap.Health[id].Failing()
+		return sync, ok && !sync.Since.IsZero() && sync.Scope == s.scope && !snap.Health[id].Failing()
 	}
 	s.partsMu.Lock()
 	if sync, ok := usable(model.SourceQueue); ok && !(unread && s.queue.ok) {
@@ -186,7 +186,7 @@ func (s *Source) QueueSynced(ctx context.Context) (incidents []model.Incident, c
 				return L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)), open(is, L.Change)
 			})
 			sortQueue(incidents, changes)
-			sync = model.Sync{Since: next, Full: base.sync.Full, Reads: base.sync.Reads + 1}
+			sync = model.Sync{Since: next, Full: base.sync.Full, Reads: base.sync.Reads + 1, Scope: s.scope}
 			s.setQueue(queuePart{incidents: incidents, changes: changes, sync: sync, ok: true})
 			return incidents, changes, sync, nil
 		}
@@ -222,7 +222,7 @@ func (s *Source) wholeQueue(ctx context.Context) (incidents []model.Incident, ch
 		changes = append(changes, L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)))
 	}
 	sortQueue(incidents, changes)
-	sync = model.Sync{Since: earliest(incAt, chgAt).Add(-syncOverlap), Full: started}
+	sync = model.Sync{Since: earliest(incAt, chgAt).Add(-syncOverlap), Full: started, Scope: s.scope}
 	// A list cut at the page limit holds the newest issues only: merging changes into it
 	// would not give what a whole read gives, so it is read whole every time.
 	s.setQueue(queuePart{incidents: incidents, changes: changes, sync: sync, ok: !incCut && !chgCut})
@@ -267,7 +267,7 @@ func (s *Source) OncallIssuesSynced(ctx context.Context) (out []model.OncallIssu
 		if !cut {
 			out = merge(base.issues, changed, func(o model.OncallIssue) int64 { return o.IID }, keep)
 			sortOncall(out)
-			sync = model.Sync{Since: next, Full: base.sync.Full, Reads: base.sync.Reads + 1}
+			sync = model.Sync{Since: next, Full: base.sync.Full, Reads: base.sync.Reads + 1, Scope: s.scope}
 			s.setOncall(oncallPart{issues: out, sync: sync, ok: true})
 			return out, sync, nil
 		}
@@ -283,7 +283,7 @@ func (s *Source) OncallIssuesSynced(ctx context.Context) (out []model.OncallIssu
 		out = append(out, x)
 	}
 	sortOncall(out)
-	sync = model.Sync{Since: at.Add(-syncOverlap), Full: started}
+	sync = model.Sync{Since: at.Add(-syncOverlap), Full: started, Scope: s.scope}
 	s.setOncall(oncallPart{issues: out, sync: sync, ok: !cut})
 	return out, sync, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -290,6 +291,26 @@ func TestASnapshotWithoutSyncIsReadWhole(t *testing.T) {
 	fetchLists(t, h)
 	if lists := matching(log.take(), "production/issues?"); len(lists) < 2 || strings.Contains(lists[0], "updated_after") {
 		t.Fatalf("an old snapshot was taken as a sync point: %v", lists)
+	}
+}
+
+// A cache written under another configuration (server, project, labels) is not merged into:
+// its lists are read whole.
+func TestASnapshotOfAnotherScopeIsReadWhole(t *testing.T) {
+	opts := bulk()
+	var log requestLog
+	srv, _ := simtest.NewTestServer(t, opts, log.wrap)
+	old := newHub(t, hubConfig(srv.URL, opts)).Snapshot(context.Background(), now)
+	for id, sync := range old.Sync {
+		sync.Scope = "written for another project"
+		old.Sync[id] = sync
+	}
+	h := newHub(t, hubConfig(srv.URL, opts))
+	h.Seed(old)
+	log.take()
+	fetchLists(t, h)
+	if lists := matching(log.take(), "/issues?"); len(lists) == 0 || slices.ContainsFunc(lists, func(u string) bool { return strings.Contains(u, "updated_after") }) {
+		t.Fatalf("a cache of another scope was taken as a sync point: %v", lists)
 	}
 }
 
