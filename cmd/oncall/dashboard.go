@@ -73,6 +73,10 @@ func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHando
 		return opts, nil, err
 	}
 	state.Store.Clock = clock // drafts are dated on the dashboard's clock (--now included)
+	if demo == nil {
+		// The first refresh asks GitLab only for what changed since the last run.
+		h.SeedFromCache(state.Store)
+	}
 	opts.Backend, opts.Local = h, state
 	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
 	return opts, stop, nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,5 +219,47 @@ func TestReportCommand(t *testing.T) {
 		if code, _, errs := oncall(append([]string{"report", "--config", cfg}, bad...)...); code != 2 || errs == "" {
 			t.Errorf("%v: exit %d %q", bad, code, errs)
 		}
+	}
+}
+
+// A second `oncall status` starts from the cache the first one left: GitLab's lists are
+// asked for only what changed since, and what it prints is the same.
+func TestStatusStartsFromItsCache(t *testing.T) {
+	var mu sync.Mutex
+	var lists []string
+	logLists := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/issues") {
+				mu.Lock()
+				lists = append(lists, r.URL.RawQuery)
+				mu.Unlock()
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(simNow), logLists)
+	cfg := writeConfig(t, srv.URL)
+	at := simNow.Format(time.RFC3339)
+	code, first, errs := oncall("status", "--config", cfg, "--now", at)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	mu.Lock()
+	lists = nil
+	mu.Unlock()
+	code, second, errs := oncall("status", "--config", cfg, "--now", at)
+	if code != 0 || second != first {
+		t.Fatalf("the second run (exit %d, %s) prints otherwise:\n%s\nthan the first:\n%s", code, errs, second, first)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	incremental := 0
+	for _, q := range lists {
+		if strings.Contains(q, "updated_after") {
+			incremental++
+		}
+	}
+	if incremental < 2 { // the production queue and the ~oncall issues
+		t.Fatalf("the second run read its lists whole: %v", lists)
 	}
 }

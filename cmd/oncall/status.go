@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/hub"
 )
 
 func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
@@ -30,14 +33,18 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 				return err
 			}
 			defer stop()
-			snap := h.Snapshot(cmd.Context(), now)
+			snap := statusSnapshot(cmd.Context(), h, !sf.on, now, cmd.ErrOrStderr())
 			if err := cmd.Context().Err(); err != nil {
 				return err // interrupted: what came back is not the state of things
 			}
+			out := bufio.NewWriter(stdout)
 			if asJSON {
-				err = writeJSON(stdout, cfg.Rotation, snap, now)
+				err = writeJSON(out, cfg.Rotation, snap, now)
 			} else {
-				err = writeText(stdout, cfg.Rotation, snap, now)
+				err = writeText(out, cfg.Rotation, snap, now)
+			}
+			if err == nil {
+				err = out.Flush()
 			}
 			if err != nil {
 				return err
@@ -53,6 +60,29 @@ func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON for machines")
 	sf.addFlags(cmd)
 	return cmd
+}
+
+// statusSnapshot reads every source. With the configured services it starts from the
+// dashboard's cache, so that GitLab is asked only for what changed since (one request per
+// list), and leaves the answer as the next cache; a simulator's world is new each run and
+// is read whole.
+func statusSnapshot(ctx context.Context, h *hub.Hub, cached bool, now time.Time, stderr io.Writer) model.Snapshot {
+	if !cached {
+		return h.Snapshot(ctx, now)
+	}
+	local, err := openState(h, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "oncall: warning: %v (reading everything)\n", err)
+		return h.Snapshot(ctx, now)
+	}
+	warn(stderr, local.Warnings)
+	snap := h.SnapshotFromCache(ctx, local.Store, now)
+	if ctx.Err() == nil {
+		if err := local.Store.SaveSnapshot(snap); err != nil {
+			fmt.Fprintf(stderr, "oncall: warning: cache not written: %v\n", err)
+		}
+	}
+	return snap
 }
 
 func writeJSON(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Time) error {

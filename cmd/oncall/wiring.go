@@ -20,6 +20,11 @@ type endpoint struct{ url, token string }
 // newHub wires the sources for cfg. gl and pd override the config's URLs when set (the
 // simulator); log, when not nil (--debug), records every request.
 func newHub(cfg *config.Config, gl, pd endpoint, log *debugLog) (*hub.Hub, error) {
+	return hub.New(hubConfig(cfg, gl, pd, log))
+}
+
+// hubConfig is the hub's configuration for cfg, as newHub describes it.
+func hubConfig(cfg *config.Config, gl, pd endpoint, log *debugLog) hub.Config {
 	if gl.url == "" {
 		gl.url = cfg.GitLab.URL
 	}
@@ -27,7 +32,7 @@ func newHub(cfg *config.Config, gl, pd endpoint, log *debugLog) (*hub.Hub, error
 		pd.url = cfg.PagerDuty.URL
 	}
 	log.redact(gl.token, pd.token)
-	return hub.New(hub.Config{
+	return hub.Config{
 		GitLab: gitlab.Config{
 			BaseURL: gl.url, Token: gl.token, Labels: cfg.Labels,
 			ProductionProject: cfg.GitLab.ProductionProject,
@@ -45,12 +50,12 @@ func newHub(cfg *config.Config, gl, pd endpoint, log *debugLog) (*hub.Hub, error
 		MaxServerWait: cfg.MaxServerWait,
 		HTTPClient: &http.Client{Transport: log.transport(&http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			MaxIdleConnsPerHost:   8,
+			MaxIdleConnsPerHost:   gitlab.DefaultParallel, // pages of a list are read that many at once
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: cfg.Timeout,
 			IdleConnTimeout:       90 * time.Second,
 		})},
-	})
+	}
 }
 
 // realHub reads the tokens and wires the configured services. What is worth a warning
@@ -60,7 +65,10 @@ func realHub(cfg *config.Config, log *debugLog) (*hub.Hub, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	return newHub(cfg, endpoint{token: glToken}, endpoint{token: pdToken}, log)
+	hc := hubConfig(cfg, endpoint{token: glToken}, endpoint{token: pdToken}, log)
+	// A report reads the label events of only the incidents that changed since the last one.
+	hc.LabelEventsFile = filepath.Join(store.DefaultCacheDir(), "label-events.json")
+	return hub.New(hc)
 }
 
 // warn prints each warning on its own line.

@@ -115,9 +115,9 @@ func New(cfg Config) (*Source, error) {
 }
 
 // scopeOf names what the lists of cfg are read from and by (Sync.Scope): a cache of the
-// lists of another server, project or label set must not be merged into.
+// lists of another server, project, label set or page limit must not be merged into.
 func scopeOf(cfg Config) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %+v", cfg.BaseURL, cfg.ProductionProject, cfg.OncallProject, cfg.Labels))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %d %+v", cfg.BaseURL, cfg.ProductionProject, cfg.OncallProject, cfg.MaxPages, cfg.Labels))
 	return hex.EncodeToString(sum[:8])
 }
 

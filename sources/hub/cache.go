@@ -30,7 +30,17 @@ type SnapshotCache interface {
 // without a head (written by an older version) is read first, then used as SnapshotFrom
 // does; a damaged one is no cache.
 func (h *Hub) SnapshotFromCache(ctx context.Context, cache SnapshotCache, now time.Time) model.Snapshot {
-	load := sync.OnceValues(func() (model.Snapshot, bool) {
+	load := h.SeedFromCache(cache)
+	snap := h.Snapshot(ctx, now)
+	cached, _ := load()
+	return keepCached(snap, cached, h.Sources())
+}
+
+// SeedFromCache seeds the hub from a cache still on disk, as SnapshotFromCache does, without
+// waiting for more than its head; load gives the cached snapshot once it is read. The
+// dashboard calls it before its first refresh, which then asks only for what changed.
+func (h *Hub) SeedFromCache(cache SnapshotCache) (load func() (model.Snapshot, bool)) {
+	load = sync.OnceValues(func() (model.Snapshot, bool) {
 		snap, ok, err := cache.LoadSnapshot()
 		return snap, ok && err == nil
 	})
@@ -40,9 +50,7 @@ func (h *Hub) SnapshotFromCache(ctx context.Context, cache SnapshotCache, now ti
 	} else if cached, ok := load(); ok {
 		h.Seed(cached)
 	}
-	snap := h.Snapshot(ctx, now)
-	cached, _ := load()
-	return keepCached(snap, cached, h.Sources())
+	return load
 }
 
 // keepCached gives each source of snap that failed its part of cached, keeping the error.
