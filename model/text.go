@@ -27,7 +27,7 @@ func CleanText(s string) string {
 func clean(s string, keepNewlines bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = ansi.Strip(s)
+	s = ansi.Strip(c1AsEscapes.Replace(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -52,6 +52,15 @@ func clean(s string, keepNewlines bool) string {
 	}
 	return b.String()
 }
+
+// c1AsEscapes spells the C1 controls that open a sequence (CSI, OSC, DCS, SOS, PM, APC, and
+// ST that closes one) as their 7-bit ESC forms: ansi.Strip reads 8-bit C1 bytes, not their
+// UTF-8 encodings, which some terminals obey too; this way the sequence's parameters
+// ("31m") go with it instead of being left in the text.
+var c1AsEscapes = strings.NewReplacer(
+	"\u009b", "\x1b[", "\u009d", "\x1b]", "\u0090", "\x1bP",
+	"\u0098", "\x1bX", "\u009e", "\x1b^", "\u009f", "\x1b_", "\u009c", "\x1b\\",
+)
 
 // isBidiControl reports the invisible characters that change the display order of text
 // (the "Trojan Source" set) and the line/paragraph separators that act like newlines.
