@@ -58,6 +58,7 @@ type Sim struct {
 	users    []*person
 	pd       pdState // the PagerDuty account
 	nextID   int64   // global issue and note ids
+	live     live    // the story Live plays
 
 	faultMu sync.Mutex
 	faults  map[string]Fault // by source name
