@@ -171,7 +171,7 @@ func printNotes(w io.Writer, r *results) {
 	p("- report: hub.Report for the last 7 days (it reads the 28-day budget window) on a new hub wired as cmd/oncall wires it, in this process.")
 	p("- screen: go test -bench of tui/bench_test.go (-benchtime %s): the dashboard over a fixture whose incidents pane has that many rows; \"after a change\" is the frame that follows new data or a new minute.", r.opts.benchtime)
 	p("- dashboard: the real binary in a 200x60 pty (/dev/ptmx) against a world of %d open queue issues (L as above, no rate-limit headers): a cold start fills its cache; the first frame is timed from exec to the first output that shows a cached incident while every source hangs; then a warm start is left idle %v after its refresh, and /proc/<pid>/stat (utime+stime) and /proc/<pid>/status (VmRSS, VmHWM) are read.", bigBulk.QueueIssues, idleWindow)
-	p("- the simulator runs in this process and shares the cores with what it serves; it holds one lock while it renders a page, so concurrent pages are served one after another.")
+	p("- the simulator runs in this process and shares the cores with what it serves: every page it serves costs CPU the client under measure cannot have (its time beyond L is printed below).")
 	for _, res := range r.refresh {
 		mode := "as is"
 		if res.rateLimited {
