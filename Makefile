@@ -26,8 +26,10 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## fuzz: a short run of each fuzz target (the sanitiser and the config parser)
+## fuzz: a short run of each fuzz target (the sanitisers, the issue-page decoder, the config parser)
 fuzz:
+	$(GO) test ./sources/gitlab -run '^$$' -fuzz FuzzDecodePage -fuzztime $(FUZZTIME)
+	$(GO) test ./sources/gitlab -run '^$$' -fuzz FuzzCleanLine -fuzztime $(FUZZTIME)
 	$(GO) test ./model -run '^$$' -fuzz FuzzClean -fuzztime $(FUZZTIME)
 	$(GO) test ./model -run '^$$' -fuzz FuzzParseLabels -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/oncall/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
