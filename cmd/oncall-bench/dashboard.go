@@ -86,7 +86,7 @@ func measureDashboard(ctx context.Context, bin, dir string, latency time.Duratio
 		return fail("warm start", err)
 	}
 	defer d.stop()
-	if err := waitQuiet(ctx, w, 60*time.Second); err != nil {
+	if err := waitQuiet(ctx, w, d.started, 60*time.Second); err != nil {
 		return fail("warm refresh", err)
 	}
 	before, err := cpuTime(d.pid())
@@ -118,13 +118,13 @@ func coldStart(ctx context.Context, bin string, w *world) (time.Duration, error)
 		return 0, err
 	}
 	defer d.stop()
-	if err := waitQuiet(ctx, w, 90*time.Second); err != nil {
+	if err := waitQuiet(ctx, w, d.started, 90*time.Second); err != nil {
 		return 0, err
 	}
-	log := w.rec.take()
-	last := log[len(log)-1].end
-	for _, e := range log {
-		if e.end.After(last) {
+	// The first refresh is what was asked before the report was.
+	var last time.Time
+	for _, e := range w.rec.take() {
+		if e.start.Sub(d.started) < reportDelay-500*time.Millisecond && e.end.After(last) {
 			last = e.end
 		}
 	}
@@ -156,10 +156,16 @@ func firstCachedFrame(ctx context.Context, bin string, w *world, markers []strin
 	}
 }
 
-// waitQuiet waits until the simulator has had a request and then none for 1.5 s.
-func waitQuiet(ctx context.Context, w *world, limit time.Duration) error {
+// reportDelay is how long after its start the dashboard asks for the week's report (tui's
+// firstReportAfter), and a margin: a process that is to be measured idle, or whose cache
+// is to be warm, must have read it.
+const reportDelay = 3*time.Second + 500*time.Millisecond
+
+// waitQuiet waits until the dashboard started at least reportDelay ago and the simulator has
+// had a request and then none for 1.5 s.
+func waitQuiet(ctx context.Context, w *world, started time.Time, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
-	for !w.rec.quietFor(1500 * time.Millisecond) {
+	for time.Since(started) < reportDelay || !w.rec.quietFor(1500*time.Millisecond) {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("requests still coming after %v", limit)
 		}

@@ -184,7 +184,7 @@ func printNotes(w io.Writer, r *results) {
 		p("- refresh not measured: %s", e)
 	}
 	if r.dash != nil && r.dash.coldLoad > 0 {
-		p("- dashboard cold start at %d issues: %s from exec to the last answer of its first refresh (the report's label events included).", r.dash.issues, ms(r.dash.coldLoad))
+		p("- dashboard cold start at %d issues: %s from exec to the last answer of its first refresh (the week's report, asked 3 s after the start, aside; the idle figures are taken after it).", r.dash.issues, ms(r.dash.coldLoad))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -42,6 +43,11 @@ func runDashboard(ctx context.Context, g *globals, demo *simSetup, openHandoff b
 	defer stop()
 	// 20 frames a second: a key shows within 50 ms, and an idle dashboard costs a few
 	// tenths of a percent of a core instead of more than one (measured with make bench).
+	if os.Getenv("GOGC") == "" {
+		// The dashboard stays open for a shift beside everything else: a smaller heap
+		// (10,000 issues: 94 MB instead of 113) for a little more collection at a refresh.
+		debug.SetGCPercent(dashboardGCPercent)
+	}
 	return runProgram(tea.NewProgram(wrapModel(tui.New(opts)), tea.WithoutSignalHandler(), tea.WithFPS(renderFPS)))
 }
 
@@ -98,6 +104,9 @@ func dashboardOptions(cfg *config.Config, clock func() time.Time, ctx context.Co
 // wrapModel lets a test watch the real dashboard from inside its process (the signal
 // tests report each key the model has taken). It changes nothing in oncall itself.
 var wrapModel = func(m tea.Model) tea.Model { return m }
+
+// dashboardGCPercent is the dashboard's GOGC unless the environment sets one.
+const dashboardGCPercent = 50
 
 // renderFPS is how often the terminal is redrawn when something changed.
 const renderFPS = 20
