@@ -129,6 +129,13 @@ func TestTokens(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "c.yaml: gitlab.token_env: the environment variable GL_TOKEN_FOR_TEST is empty") {
 		t.Fatalf("got %v", err)
 	}
+	t.Setenv("PD_TOKEN_FOR_TEST", "")
+	_, _, err = c.Tokens()
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 2 || errs[0].Key != "gitlab.token_env" || errs[1].Key != "pagerduty.token_env" {
+		t.Fatalf("both missing: got %v; want both named", err)
+	}
+	t.Setenv("PD_TOKEN_FOR_TEST", "pd-secret")
 	t.Setenv("GL_TOKEN_FOR_TEST", "gl-secret")
 	gl, pd, err := c.Tokens()
 	if err != nil || gl != "gl-secret" || pd != "pd-secret" {
