@@ -230,3 +230,15 @@ func TestClosestKey(t *testing.T) {
 		}
 	}
 }
+
+func TestDurationsTakeWeeks(t *testing.T) {
+	if d, err := ParseDuration("2w"); err != nil || d != 14*24*time.Hour {
+		t.Errorf("2w: %v %v", d, err)
+	}
+	if _, err := ParseDuration("15251w"); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("15251w (past the longest duration): %v; want out of range", err)
+	}
+	if c, err := Parse("c.yaml", []byte("budget:\n  window: 4w\n")); err != nil || c.Budget.Window != 28*24*time.Hour {
+		t.Errorf("budget.window 4w: %v", err)
+	}
+}
