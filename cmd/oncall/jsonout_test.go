@@ -106,11 +106,22 @@ func fixtureReport() model.Report {
 		ByService: map[string]int{"Web": 1},
 		StillOpen: []model.IncidentLine{{Incident: inc[1]}},
 		PerDay:    []int{0, 0, 0, 0, 0, 0, 2},
+		Days:      fixtureDays(at(16, 0), 0, 0, 0, 0, 0, 0, 0, 2),
+		AsOf:      fixedNow,
+		Notices:   []string{"more than 10,000 ~incident issues in gitlab-com/gl-infra/production: showing the newest 10,000"},
 		Changes:   model.ChangeCounts{Completed: [5]int{1, 0, 2, 0, 0}, InProgress: [5]int{0, 0, 1, 0, 0}},
 		Budget: model.Budget{Policy: model.DefaultBudgetPolicy(), Window: model.Window{From: at(23, 15).Add(-28 * 24 * time.Hour), To: at(23, 15)},
 			Allowed: 20*time.Minute + 9600*time.Millisecond, Consumed: 54 * time.Minute, Remaining: -(33*time.Minute + 50400*time.Millisecond), BurnRate: 10.71, Burning: true},
 		OncallOpened: 3, OncallClosed: 2,
 	}
+}
+
+func fixtureDays(first time.Time, counts ...int) []model.DayCount {
+	out := make([]model.DayCount, len(counts))
+	for i, n := range counts {
+		out[i] = model.DayCount{Date: first.AddDate(0, 0, i), Count: n}
+	}
+	return out
 }
 
 func TestReportJSONSchema(t *testing.T) {

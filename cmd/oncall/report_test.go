@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,5 +64,37 @@ func TestReportHelpSaysTheUnitsAndWholeDays(t *testing.T) {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("report --help lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A list cut at gitlab.max_pages is said in the report, in Markdown and in JSON: a report
+// that counted the newest 100 incidents of 10,600 must not look complete.
+func TestReportSaysWhatItLeftOut(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("gitlab:\n  max_pages: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"report", "--sim", "--scenario", "many-issues", "--config", cfg, "--now", simNow.Format(time.RFC3339), "--since", "3000d"}
+	const cut = "more than 100 ~incident issues in gitlab-com/gl-infra/production: showing the newest 100"
+	code, out, errs := oncall(args...)
+	if code != 0 || !strings.Contains(out, "> **Warning: incomplete.** The figures below count only what oncall read:\n> - "+cut) {
+		t.Fatalf("exit %d %s; no warning in:\n%s", code, errs, out)
+	}
+	if !strings.Contains(out, "Incidents opened per year, ") {
+		t.Errorf("3000 days drawn a column a day:\n%s", out)
+	}
+	code, out, errs = oncall(append(args, "--json")...)
+	var doc struct {
+		Warnings []string `json:"warnings"`
+		Days     []struct {
+			Date  string `json:"date"`
+			Count int    `json:"count"`
+		} `json:"days"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Warnings) != 1 || doc.Warnings[0] != cut {
+		t.Fatalf("--json: exit %d %s; warnings %q", code, errs, doc.Warnings)
+	}
+	if n := len(doc.Days); n != 3001 || doc.Days[n-1].Date != "2026-11-23" || doc.Days[0].Date != "2018-09-06" {
+		t.Errorf("%d days, from %+v to %+v", n, doc.Days[0], doc.Days[n-1])
 	}
 }
