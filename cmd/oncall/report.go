@@ -25,8 +25,8 @@ func newReportCmd(g *globals, stdout io.Writer) *cobra.Command {
 		Use:   "report",
 		Short: "Incident metrics and the error budget from the production queue, as Markdown (or --json)",
 		Long: `Prints a Markdown report of a window: incidents opened by severity and service with time
-to mitigate and to resolve (median, p90), incidents still open, changes by outcome and
-criticality, ~oncall issues opened and closed, and the error budget.
+to mitigate and to resolve (median, p90), those of them not resolved yet, changes by
+outcome and criticality, ~oncall issues opened and closed, and the error budget.
 
 The window is one of:
   --since 7d         the last 7 days, ending now (the default); also 24h, 90m, 2w
@@ -34,8 +34,9 @@ The window is one of:
                      YYYY-MM-DD in UTC and is included whole: --from 2026-11-16
                      --to 2026-11-22 is the seven days of that week
   --shift            the shift in progress
-The window never ends after now. "Still open" counts the incidents opened in the
-window that are not resolved when the report is made.`,
+The window never ends after now. "Not resolved" counts the incidents opened in the
+window that are not resolved when the report is made; the dashboard's "open" counts
+every open incident, whenever it was opened.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, clock, err := g.load()

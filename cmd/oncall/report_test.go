@@ -60,7 +60,7 @@ func TestReportWindowFlags(t *testing.T) {
 
 func TestReportHelpSaysTheUnitsAndWholeDays(t *testing.T) {
 	code, out, _ := oncall("report", "--help")
-	for _, want := range []string{"7d, 2w, 24h, 90m", "included to its end", "is included whole"} {
+	for _, want := range []string{"7d, 2w, 24h, 90m", "included to its end", "is included whole", "\"Not resolved\" counts the incidents opened in the\nwindow"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("report --help lacks %q:\n%s", want, out)
 		}
