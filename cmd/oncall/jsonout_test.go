@@ -63,8 +63,9 @@ func fixtureSnapshot() model.Snapshot {
 			{Region: "EMEA", Now: &eoc, Next: &model.Person{Name: "Ana Kowalska", Email: "ana@example.com"}, NextStart: at(4, 0).Add(24 * time.Hour)},
 			{Region: "AMER", Next: &model.Person{Name: "Emma Clarke", Username: "eclarke"}, NextStart: at(16, 0)},
 		},
-		Pages: model.Pages{Triggered: 1, Acknowledged: 0, Open: []model.Page{{Title: "[FIRING:1] GitalyCPUSaturation", Status: "triggered",
-			Service: "GitLab.com Gitaly", URL: "https://example.pagerduty.com/incidents/Q1", CreatedAt: at(15, 16)}}},
+		Pages: model.Pages{Triggered: 1, Acknowledged: 0, Open: []model.Page{{ID: "Q1ABCDEF", Number: 4312, Urgency: "high",
+			Title: "[FIRING:1] GitalyCPUSaturation", Status: "triggered", Service: "GitLab.com Gitaly", URL: "https://example.pagerduty.com/incidents/Q1",
+			CreatedAt: at(15, 16), Assignees: []model.Person{{Name: "Piotr Nowak", Email: "piotr@example.com", PagerDutyID: "PU1"}}}}},
 		Me:       &eoc,
 		Warnings: []string{"label 'Incident' does not exist in gitlab-com/gl-infra/production; did you mean 'incident'?"},
 	}
