@@ -52,6 +52,8 @@ type jsonPages struct {
 	Triggered    int        `json:"triggered"`
 	Acknowledged int        `json:"acknowledged"`
 	Open         []jsonPage `json:"open"`
+	// Truncated: PagerDuty lists more open pages than oncall reads; open holds the first.
+	Truncated bool `json:"truncated"`
 }
 
 type jsonPage struct {
@@ -110,7 +112,7 @@ func newStatusDoc(rot model.Rotation, snap model.Snapshot, now time.Time) status
 			oc := model.OnCallFor(snap.OnCall, r, now) // every region, whatever PagerDuty said
 			return jsonOnCall{oc.Region, person(oc.Now), person(oc.Next), jsonTime(oc.NextStart), string(oc.NowCoverage), string(oc.NextCoverage)}
 		}),
-		Pages:     jsonPages{snap.Pages.Triggered, snap.Pages.Acknowledged, mapList(snap.Pages.Open, page)},
+		Pages:     jsonPages{snap.Pages.Triggered, snap.Pages.Acknowledged, mapList(snap.Pages.Open, page), snap.Pages.Truncated},
 		Incidents: mapList(snap.Incidents, incident),
 		Changes: mapList(snap.Changes, func(c model.Change) jsonChange {
 			return jsonChange{issue(c.Issue), workflowName(c.Workflow), criticalityName(c.Criticality), jsonTime(c.Scheduled)}
