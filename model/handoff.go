@@ -89,10 +89,14 @@ func (w WaitingPost) Explain(now time.Time) string {
 		reason = "not tried yet"
 	}
 	if w.Held {
-		if w.Hint != "" {
+		// The error may carry the hint already (a source that put it in the message): say it once.
+		if w.Hint != "" && !strings.Contains(reason, w.Hint) {
 			reason += "; " + w.Hint
 		}
-		return "held: " + reason + "; " + HeldAdvice
+		if !strings.Contains(reason, HeldAdvice) {
+			reason += "; " + HeldAdvice
+		}
+		return "held: " + reason
 	}
 	if w.NextAttempt.IsZero() || !w.NextAttempt.After(now) {
 		return reason + "; next attempt now"

@@ -79,16 +79,26 @@ type IncidentLine struct {
 
 // Report holds the figures of a window, computed from the production queue.
 type Report struct {
-	Window       Window          `json:"window"`
-	Incidents    []IncidentLine  `json:"incidents"` // opened in the window
-	BySeverity   []SeverityStats `json:"by_severity"`
-	ByService    map[string]int  `json:"by_service"`
-	StillOpen    []IncidentLine  `json:"still_open"` // opened in the window and not resolved
-	PerDay       []int           `json:"per_day"`    // incidents opened each day of the window
-	Changes      ChangeCounts    `json:"changes"`
-	OncallOpened int             `json:"oncall_opened"`
-	OncallClosed int             `json:"oncall_closed"`
-	Budget       Budget          `json:"budget"`
+	Window Window `json:"window"`
+	// AsOf is when the report was made: StillOpen and the times to resolve are as of then,
+	// whenever the window ends.
+	AsOf       time.Time       `json:"as_of,omitzero"`
+	Incidents  []IncidentLine  `json:"incidents"` // opened in the window
+	BySeverity []SeverityStats `json:"by_severity"`
+	ByService  map[string]int  `json:"by_service"`
+	// StillOpen are the incidents opened in the window and not resolved as of AsOf (not
+	// every open incident: the dashboard's "open" counts those whenever they were opened).
+	StillOpen []IncidentLine `json:"still_open"`
+	PerDay    []int          `json:"per_day"` // incidents opened in each 24 hours from Window.From
+	// Days counts the incidents opened on each UTC calendar day the window touches.
+	Days []DayCount `json:"days"`
+	// Notices say what the sources left out although they answered (a list cut at its
+	// page limit): the figures count only what was read.
+	Notices      []string     `json:"notices,omitempty"`
+	Changes      ChangeCounts `json:"changes"`
+	OncallOpened int          `json:"oncall_opened"`
+	OncallClosed int          `json:"oncall_closed"`
+	Budget       Budget       `json:"budget"`
 }
 
 // ChangeCounts counts changes by outcome and criticality (index 1..4; 0: unlabelled).
@@ -111,7 +121,7 @@ type ReportInput struct {
 
 // NewReport computes the figures. Pure: time comes from in.Now.
 func (l Labels) NewReport(in ReportInput) Report {
-	r := Report{Window: in.Window, ByService: map[string]int{}}
+	r := Report{Window: in.Window, AsOf: in.Now, ByService: map[string]int{}, Days: in.Window.calendarDays()}
 	days := int(math.Ceil(in.Window.To.Sub(in.Window.From).Hours() / 24))
 	r.PerDay = make([]int, max(days, 0))
 	ttm := map[Severity][]time.Duration{}
@@ -132,6 +142,7 @@ func (l Labels) NewReport(in ReportInput) Report {
 		if d := int(h.CreatedAt.Sub(in.Window.From).Hours() / 24); d >= 0 && d < len(r.PerDay) {
 			r.PerDay[d]++
 		}
+		countDay(r.Days, h.CreatedAt)
 		for _, s := range h.Services {
 			r.ByService[s]++
 		}

@@ -11,13 +11,22 @@ import (
 func ReportMarkdown(r Report) string {
 	var w mdWriter
 	w.line("# Incident report %s – %s UTC", r.Window.From.UTC().Format("2006-01-02 15:04"), r.Window.To.UTC().Format("2006-01-02 15:04"))
+	if len(r.Notices) > 0 {
+		w.line("")
+		w.line("> **Warning: incomplete.** The figures below count only what oncall read:")
+		for _, n := range r.Notices {
+			w.line("> - %s", n)
+		}
+	}
 	w.line("")
-	w.line("%d incidents opened, %d still open. Sparkline of incidents per day: `%s`", len(r.Incidents), len(r.StillOpen), Sparkline(r.PerDay))
+	w.line("%s", openedLine(r))
+	w.line("")
+	w.line("%s", sparkLine(r.Days))
 
 	w.line("")
 	w.line("## By severity")
 	w.line("")
-	w.line("| severity | opened | still open | mitigate: median | p90 | resolve: median | p90 |")
+	w.line("| severity | opened | not resolved | mitigate: median | p90 | resolve: median | p90 |")
 	w.line("|---|---:|---:|---:|---:|---:|---:|")
 	for _, s := range r.BySeverity {
 		w.line("| %s | %d | %d | %s | %s | %s | %s |", s.Severity, s.Opened, s.StillOpen,
@@ -48,7 +57,7 @@ func ReportMarkdown(r Report) string {
 		w.line("- **%s** %s, opened %s UTC, mitigated %s, resolved %s", in.Severity, link(in.Issue), in.CreatedAt.UTC().Format("Mon 02 Jan 15:04"),
 			after(in.CreatedAt, in.MitigatedAt), after(in.CreatedAt, in.ResolvedAt))
 	})
-	w.section(fmt.Sprintf("## Still open (%d)", len(r.StillOpen)), len(r.StillOpen), func(i int) {
+	w.section(fmt.Sprintf("## Opened in the window, not resolved yet (%d)", len(r.StillOpen)), len(r.StillOpen), func(i int) {
 		in := r.StillOpen[i]
 		w.line("- **%s** %s %s", in.Severity, in.Status, link(in.Issue))
 	})
@@ -94,6 +103,36 @@ func ReportMarkdown(r Report) string {
 	}
 	w.line("- burn rate over the last 7 days: %.1fx%s", b.BurnRate, flag)
 	return w.String()
+}
+
+// openedLine counts the incidents opened in the window and those of them not resolved when
+// the report was made: not every open incident, which is what the dashboard's "open" counts.
+func openedLine(r Report) string {
+	asOf := "yet"
+	if !r.AsOf.IsZero() {
+		asOf = "as of " + r.AsOf.UTC().Format("2006-01-02 15:04") + " UTC, when this report was made"
+	}
+	return fmt.Sprintf("%d incidents opened in the window; %d of them not resolved %s.", len(r.Incidents), len(r.StillOpen), asOf)
+}
+
+// sparkLine draws the incidents opened per day, or per week (or longer) when the window is
+// too long for a column a day.
+func sparkLine(days []DayCount) string {
+	if len(days) == 0 {
+		return "No days in the window."
+	}
+	unit, buckets := Buckets(days)
+	counts := make([]int, len(buckets))
+	for i, b := range buckets {
+		counts[i] = b.Count
+	}
+	first, last := days[0].Date, days[len(days)-1].Date
+	columns := fmt.Sprintf("%d columns", len(buckets))
+	if unit == "day" {
+		columns = fmt.Sprintf("%d days", len(buckets))
+	}
+	return fmt.Sprintf("Incidents opened per %s, %s – %s UTC (%s): `%s`", unit,
+		first.Format("Mon 02 Jan 2006"), last.Format("Mon 02 Jan 2006"), columns, Sparkline(counts))
 }
 
 // Ago is a compact elapsed time: 45s, 47m, 3h, 2d, 5w.
@@ -157,7 +196,7 @@ func after(from, t time.Time) string {
 	return "after " + Span(t.Sub(from), 1)
 }
 
-// Sparkline draws counts as block characters, one a day.
+// Sparkline draws counts as block characters, one a count.
 func Sparkline(counts []int) string {
 	blocks := []rune("▁▂▃▄▅▆▇█")
 	top := 0

@@ -63,8 +63,9 @@ func fixtureSnapshot() model.Snapshot {
 			{Region: "EMEA", Now: &eoc, Next: &model.Person{Name: "Ana Kowalska", Email: "ana@example.com"}, NextStart: at(4, 0).Add(24 * time.Hour)},
 			{Region: "AMER", Next: &model.Person{Name: "Emma Clarke", Username: "eclarke"}, NextStart: at(16, 0)},
 		},
-		Pages: model.Pages{Triggered: 1, Acknowledged: 0, Open: []model.Page{{Title: "[FIRING:1] GitalyCPUSaturation", Status: "triggered",
-			Service: "GitLab.com Gitaly", URL: "https://example.pagerduty.com/incidents/Q1", CreatedAt: at(15, 16)}}},
+		Pages: model.Pages{Triggered: 1, Acknowledged: 0, Open: []model.Page{{ID: "Q1ABCDEF", Number: 4312, Urgency: "high",
+			Title: "[FIRING:1] GitalyCPUSaturation", Status: "triggered", Service: "GitLab.com Gitaly", URL: "https://example.pagerduty.com/incidents/Q1",
+			CreatedAt: at(15, 16), Assignees: []model.Person{{Name: "Piotr Nowak", Email: "piotr@example.com", PagerDutyID: "PU1"}}}}},
 		Me:       &eoc,
 		Warnings: []string{"label 'Incident' does not exist in gitlab-com/gl-infra/production; did you mean 'incident'?"},
 	}
@@ -106,11 +107,22 @@ func fixtureReport() model.Report {
 		ByService: map[string]int{"Web": 1},
 		StillOpen: []model.IncidentLine{{Incident: inc[1]}},
 		PerDay:    []int{0, 0, 0, 0, 0, 0, 2},
+		Days:      fixtureDays(at(16, 0), 0, 0, 0, 0, 0, 0, 0, 2),
+		AsOf:      fixedNow,
+		Notices:   []string{"more than 10,000 ~incident issues in gitlab-com/gl-infra/production: showing the newest 10,000"},
 		Changes:   model.ChangeCounts{Completed: [5]int{1, 0, 2, 0, 0}, InProgress: [5]int{0, 0, 1, 0, 0}},
 		Budget: model.Budget{Policy: model.DefaultBudgetPolicy(), Window: model.Window{From: at(23, 15).Add(-28 * 24 * time.Hour), To: at(23, 15)},
 			Allowed: 20*time.Minute + 9600*time.Millisecond, Consumed: 54 * time.Minute, Remaining: -(33*time.Minute + 50400*time.Millisecond), BurnRate: 10.71, Burning: true},
 		OncallOpened: 3, OncallClosed: 2,
 	}
+}
+
+func fixtureDays(first time.Time, counts ...int) []model.DayCount {
+	out := make([]model.DayCount, len(counts))
+	for i, n := range counts {
+		out[i] = model.DayCount{Date: first.AddDate(0, 0, i), Count: n}
+	}
+	return out
 }
 
 func TestReportJSONSchema(t *testing.T) {

@@ -8,17 +8,30 @@ import (
 
 // reportDoc is the document of `oncall report --json` (schema in jsonout.go).
 type reportDoc struct {
-	SchemaVersion int                `json:"schema_version"`
-	Window        jsonWindow         `json:"window"`
-	Incidents     []jsonIncidentLine `json:"incidents"`
-	BySeverity    []jsonSeverity     `json:"by_severity"`
-	ByService     map[string]int     `json:"by_service"`
-	StillOpen     []jsonIncidentLine `json:"still_open"`
-	PerDay        []int              `json:"per_day"` // incidents opened on each day from window.from
-	Changes       jsonChangeCounts   `json:"changes"`
-	OncallOpened  int                `json:"oncall_opened"`
-	OncallClosed  int                `json:"oncall_closed"`
-	Budget        jsonBudget         `json:"budget"`
+	SchemaVersion int        `json:"schema_version"`
+	Window        jsonWindow `json:"window"`
+	// AsOf is when the report was made: still_open and the times to resolve are as of then.
+	AsOf       jsonTime           `json:"as_of"`
+	Incidents  []jsonIncidentLine `json:"incidents"`
+	BySeverity []jsonSeverity     `json:"by_severity"`
+	ByService  map[string]int     `json:"by_service"`
+	// StillOpen: opened in the window and not resolved as of as_of.
+	StillOpen []jsonIncidentLine `json:"still_open"`
+	PerDay    []int              `json:"per_day"` // incidents opened in each 24 hours from window.from; prefer days
+	// Days: incidents opened on each UTC calendar day the window touches, dated.
+	Days         []jsonDay        `json:"days"`
+	Changes      jsonChangeCounts `json:"changes"`
+	OncallOpened int              `json:"oncall_opened"`
+	OncallClosed int              `json:"oncall_closed"`
+	Budget       jsonBudget       `json:"budget"`
+	// Warnings say what the sources left out (a list cut at gitlab.max_pages): the
+	// figures count only what was read. Always a list.
+	Warnings []string `json:"warnings"`
+}
+
+type jsonDay struct {
+	Date  string `json:"date"` // YYYY-MM-DD, UTC
+	Count int    `json:"count"`
 }
 
 type jsonWindow struct {
@@ -89,13 +102,18 @@ func newReportDoc(r model.Report) reportDoc {
 	return reportDoc{
 		SchemaVersion: schemaVersion,
 		Window:        window(r.Window),
+		AsOf:          jsonTime(r.AsOf),
 		Incidents:     mapList(r.Incidents, incidentLine),
 		BySeverity: mapList(r.BySeverity, func(s model.SeverityStats) jsonSeverity {
 			return jsonSeverity{severityName(s.Severity), s.Opened, s.StillOpen, durations(s.TimeToMitigate), durations(s.TimeToResolve)}
 		}),
-		ByService:    nonNilMap(r.ByService),
-		StillOpen:    mapList(r.StillOpen, incidentLine),
-		PerDay:       nonNil(r.PerDay),
+		ByService: nonNilMap(r.ByService),
+		StillOpen: mapList(r.StillOpen, incidentLine),
+		PerDay:    nonNil(r.PerDay),
+		Days: mapList(r.Days, func(d model.DayCount) jsonDay {
+			return jsonDay{d.Date.UTC().Format(time.DateOnly), d.Count}
+		}),
+		Warnings:     nonNil(r.Notices),
 		Changes:      jsonChangeCounts{counts(r.Changes.Completed), counts(r.Changes.Aborted), counts(r.Changes.InProgress)},
 		OncallOpened: r.OncallOpened,
 		OncallClosed: r.OncallClosed,

@@ -52,14 +52,20 @@ type jsonPages struct {
 	Triggered    int        `json:"triggered"`
 	Acknowledged int        `json:"acknowledged"`
 	Open         []jsonPage `json:"open"`
+	// Truncated: PagerDuty lists more open pages than oncall reads; open holds the first.
+	Truncated bool `json:"truncated"`
 }
 
 type jsonPage struct {
-	Title     string   `json:"title"`
-	Status    string   `json:"status"`
-	Service   string   `json:"service"`
-	URL       string   `json:"url"`
-	CreatedAt jsonTime `json:"created_at"`
+	ID        optString    `json:"id"`      // PagerDuty's incident id
+	Number    *uint        `json:"number"`  // the number PagerDuty shows (#1234); null when unknown
+	Urgency   optString    `json:"urgency"` // high, low; null when unknown
+	Status    string       `json:"status"`  // triggered, acknowledged
+	Title     string       `json:"title"`
+	Service   string       `json:"service"`
+	Assignees []jsonPerson `json:"assignees"`
+	CreatedAt jsonTime     `json:"created_at"`
+	URL       string       `json:"url"`
 }
 
 type jsonChange struct {
@@ -106,9 +112,7 @@ func newStatusDoc(rot model.Rotation, snap model.Snapshot, now time.Time) status
 			oc := model.OnCallFor(snap.OnCall, r, now) // every region, whatever PagerDuty said
 			return jsonOnCall{oc.Region, person(oc.Now), person(oc.Next), jsonTime(oc.NextStart), string(oc.NowCoverage), string(oc.NextCoverage)}
 		}),
-		Pages: jsonPages{snap.Pages.Triggered, snap.Pages.Acknowledged, mapList(snap.Pages.Open, func(p model.Page) jsonPage {
-			return jsonPage{p.Title, p.Status, p.Service, p.URL, jsonTime(p.CreatedAt)}
-		})},
+		Pages:     jsonPages{snap.Pages.Triggered, snap.Pages.Acknowledged, mapList(snap.Pages.Open, page), snap.Pages.Truncated},
 		Incidents: mapList(snap.Incidents, incident),
 		Changes: mapList(snap.Changes, func(c model.Change) jsonChange {
 			return jsonChange{issue(c.Issue), workflowName(c.Workflow), criticalityName(c.Criticality), jsonTime(c.Scheduled)}
@@ -132,4 +136,14 @@ func newStatusDoc(rot model.Rotation, snap model.Snapshot, now time.Time) status
 			LastSuccess: jsonTime(h.LastSuccess), LastAttempt: jsonTime(h.LastAttempt), LastError: optString(h.LastError)})
 	}
 	return doc
+}
+
+func page(p model.Page) jsonPage {
+	out := jsonPage{ID: optString(p.ID), Urgency: optString(p.Urgency), Status: p.Status, Title: p.Title, Service: p.Service,
+		Assignees: mapList(p.Assignees, func(a model.Person) jsonPerson { return *person(&a) }), CreatedAt: jsonTime(p.CreatedAt), URL: p.URL}
+	if p.Number > 0 {
+		n := p.Number
+		out.Number = &n
+	}
+	return out
 }

@@ -152,13 +152,29 @@ func TestBadInputExitsTwoWithWhereAndWhat(t *testing.T) {
 	}
 }
 
-func TestMissingTokenNamesTheVariable(t *testing.T) {
+// A first run (no config, no token) names both missing tokens, where each comes from, and
+// the way on: the simulator, and a config to write.
+func TestMissingTokensNameTheVariablesAndTheWayOn(t *testing.T) {
 	t.Setenv("ONCALL_CONFIG", "")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("GITLAB_TOKEN", "")
+	t.Setenv("PAGERDUTY_TOKEN", "")
+	for _, args := range [][]string{{"status"}, {}} {
+		code, _, errs := oncall(args...)
+		for _, want := range []string{
+			"gitlab.token_env: the environment variable GITLAB_TOKEN is empty or unset; export it with your GitLab token, or name a file holding it in gitlab.token_file",
+			"pagerduty.token_env: the environment variable PAGERDUTY_TOKEN is empty or unset",
+			"run `oncall demo` (the embedded simulator); `oncall config init` writes a commented config",
+		} {
+			if code != 2 || !strings.Contains(errs, want) {
+				t.Errorf("oncall %v: exit %d, want 2 and %q in:\n%s", args, code, want, errs)
+			}
+		}
+	}
+	t.Setenv("GITLAB_TOKEN", "glpat-x")
 	code, _, errs := oncall("status")
-	if code != 2 || !strings.Contains(errs, "gitlab.token_env: the environment variable GITLAB_TOKEN is empty or unset") {
-		t.Fatalf("exit %d: %s", code, errs)
+	if code != 2 || strings.Contains(errs, "GITLAB_TOKEN") || !strings.Contains(errs, "PAGERDUTY_TOKEN is empty") {
+		t.Errorf("one token missing: exit %d\n%s", code, errs)
 	}
 }
 

@@ -105,6 +105,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 		p("  %s %s\t%s-%s\tnow: %s\tnext: %s (%s UTC)", mark, r.Name, r.Start, r.End, coverage(oc.Now, oc.NowCoverage), coverage(oc.Next, oc.NextCoverage), oc.NextStart.UTC().Format("Mon 15:04"))
 	}
 	p("Pages: %d triggered, %d acknowledged", snap.Pages.Triggered, snap.Pages.Acknowledged)
+	writePages(p, snap.Pages, now)
 	if ws := statusWarnings(rot, snap, now); len(ws) > 0 {
 		p("\nWarnings")
 		for _, w := range ws {
@@ -114,7 +115,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 
 	p("\nIncidents (%s)", model.OpenCounts(snap.Incidents))
 	for _, i := range snap.Incidents {
-		p("  %s\t%s\t%s\t%s\t%s", i.Severity, i.Status, flagged(i)+i.Title, model.Ago(now, i.CreatedAt), orNone(i.Assignee()))
+		p("  #%d\t%s\t%s\t%s\t%s\t%s", i.IID, i.Severity, i.Status, flagged(i)+i.Title, model.Ago(now, i.CreatedAt), orNone(i.Assignee()))
 	}
 	p("\nChanges (%d open)", len(snap.Changes))
 	for _, c := range snap.Changes {
@@ -126,7 +127,7 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 		if c.Criticality > 0 {
 			crit = fmt.Sprintf("C%d", c.Criticality)
 		}
-		p("  %s\t%s\t%s\t%s\t%s", c.Workflow, crit, sched, c.Title, orNone(c.Owner()))
+		p("  #%d\t%s\t%s\t%s\t%s\t%s", c.IID, c.Workflow, crit, sched, c.Title, orNone(c.Owner()))
 	}
 	p("\nOn-call issues (%d open)", len(snap.OncallIssues))
 	for _, o := range snap.OncallIssues {
@@ -150,6 +151,33 @@ func writeText(w io.Writer, rot model.Rotation, snap model.Snapshot, now time.Ti
 		p("  %s\t%s", id.Title(), state)
 	}
 	return tw.Flush()
+}
+
+// statusPages is how many open pages status lists; the rest are counted.
+const statusPages = 20
+
+// writePages lists the open pages under the Pages line: number, urgency, status, title,
+// service, age and assignees, at most statusPages of them.
+func writePages(p func(string, ...any), pages model.Pages, now time.Time) {
+	for i, pg := range pages.Open {
+		if i == statusPages {
+			p("  … and %d more", len(pages.Open)-statusPages)
+			break
+		}
+		number := "-"
+		if pg.Number > 0 {
+			number = fmt.Sprintf("#%d", pg.Number)
+		}
+		names := make([]string, 0, len(pg.Assignees))
+		for _, a := range pg.Assignees {
+			names = append(names, a.Display())
+		}
+		p("  %s\t%s\t%s\t%s\t%s\t%s\t%s", number, orNone(pg.Urgency), pg.Status, pg.Title, orNone(pg.Service),
+			model.Ago(now, pg.CreatedAt), orNone(strings.Join(names, ", ")))
+	}
+	if pages.Truncated {
+		p("  … and more: PagerDuty lists more open pages than oncall reads")
+	}
 }
 
 func flagged(i model.Incident) string {

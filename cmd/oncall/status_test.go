@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
@@ -83,5 +84,42 @@ func appendConfig(t *testing.T, path, doc string) {
 	defer f.Close()
 	if _, err := f.WriteString(doc); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Incidents and changes are named by their #IID like the other issues; the open pages are
+// listed under the Pages line, at most statusPages of them.
+func TestStatusTextListsIIDsAndPages(t *testing.T) {
+	snap := fixtureSnapshot()
+	snap.Pages.Open[0].Assignees = append(snap.Pages.Open[0].Assignees, model.Person{Username: "akowalska"})
+	var b strings.Builder
+	if err := writeText(&b, mustRotation(t), snap, fixedNow); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"Pages: 1 triggered, 0 acknowledged\n  #4312  high  triggered  [FIRING:1] GitalyCPUSaturation  GitLab.com Gitaly  4m  Piotr Nowak, @akowalska\n",
+		"\n  #101  S1  Active  [blocks deploys] 10 Elevated 5xx on web",
+		"\n  #102  S?  —       11 Unlabelled incident",
+		"\n  #201  in-progress  C2  Mon 18:00  20 Postgres upgrade",
+		"\n  #202  —            -   -          21 Unplanned change",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+
+	pg := snap.Pages.Open[0]
+	snap.Pages.Open = nil
+	for range statusPages + 5 {
+		snap.Pages.Open = append(snap.Pages.Open, pg)
+	}
+	b.Reset()
+	if err := writeText(&b, mustRotation(t), snap, fixedNow); err != nil {
+		t.Fatal(err)
+	}
+	out = b.String()
+	if n := strings.Count(out, "GitalyCPUSaturation"); n != statusPages || !strings.Contains(out, "\n  … and 5 more\n") {
+		t.Errorf("%d of %d pages listed, and no count of the rest:\n%s", n, statusPages+5, out)
 	}
 }

@@ -63,12 +63,22 @@ func hubConfig(cfg *config.Config, gl, pd endpoint, log *debugLog) hub.Config {
 func realHub(cfg *config.Config, log *debugLog) (*hub.Hub, error) {
 	glToken, pdToken, err := cfg.Tokens()
 	if err != nil {
-		return nil, usageError{err}
+		return nil, usageError{fmt.Errorf("%w\n%s", err, tokenAdvice(cfg))}
 	}
 	hc := hubConfig(cfg, endpoint{token: glToken}, endpoint{token: pdToken}, log)
 	// A report reads the label events of only the incidents that changed since the last one.
 	hc.LabelEventsFile = filepath.Join(store.DefaultCacheDir(), "label-events.json")
 	return hub.New(hc)
+}
+
+// tokenAdvice is the way on when a token is missing: the simulator needs none, and a
+// first run has no config yet.
+func tokenAdvice(cfg *config.Config) string {
+	next := "`oncall config init` writes a commented config to edit"
+	if cfg.Path != "" {
+		next = "`oncall config check` tests the tokens once they are set"
+	}
+	return "to try oncall without tokens, run `oncall demo` (the embedded simulator); " + next
 }
 
 // warn prints each warning on its own line.

@@ -216,6 +216,9 @@ func Parse(path string, data []byte) (c *Config, err error) {
 		if err := guardAliases(name, doc); err != nil {
 			return nil, err
 		}
+		if errs := unknownKeys(doc); len(errs) > 0 {
+			return nil, placed(errs, name, doc)
+		}
 		if err := decode(doc, &f); err != nil {
 			return nil, yamlError(name, err)
 		}

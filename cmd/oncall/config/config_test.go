@@ -77,7 +77,7 @@ func TestErrorsNameFileLineAndKey(t *testing.T) {
 		line       int
 		key, says  string
 	}{
-		{"unknown key", "gitlab:\n  url: https://gitlab.com\n  tokn_env: X\n", 3, "", "unknown field \"tokn_env\""},
+		{"unknown key", "gitlab:\n  url: https://gitlab.com\n  tokn_env: X\n", 3, "gitlab.tokn_env", "did you mean gitlab.token_env?"},
 		{"bad time", "rotation:\n  - {region: EMEA, start: \"04:00\", end: \"16:00\", schedule: A}\n  - {region: AMER, start: \"16:00\", end: \"4am\", schedule: B}\n", 3, "rotation[1].end", "not a time of day"},
 		{"gap", "rotation:\n  - region: EMEA\n    start: \"04:00\"\n    end: \"15:00\"\n    schedule: A\n  - region: AMER\n    start: \"16:00\"\n    end: \"04:00\"\n    schedule: B\n", 4, "rotation[0].end", "gap"},
 		{"overlap", "rotation:\n  - {region: EMEA, start: \"04:00\", end: \"17:00\", schedule: A}\n  - {region: AMER, start: \"16:00\", end: \"04:00\", schedule: B}\n", 2, "rotation[0].end", "overlap"},
@@ -129,6 +129,13 @@ func TestTokens(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "c.yaml: gitlab.token_env: the environment variable GL_TOKEN_FOR_TEST is empty") {
 		t.Fatalf("got %v", err)
 	}
+	t.Setenv("PD_TOKEN_FOR_TEST", "")
+	_, _, err = c.Tokens()
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 2 || errs[0].Key != "gitlab.token_env" || errs[1].Key != "pagerduty.token_env" {
+		t.Fatalf("both missing: got %v; want both named", err)
+	}
+	t.Setenv("PD_TOKEN_FOR_TEST", "pd-secret")
 	t.Setenv("GL_TOKEN_FOR_TEST", "gl-secret")
 	gl, pd, err := c.Tokens()
 	if err != nil || gl != "gl-secret" || pd != "pd-secret" {
@@ -174,5 +181,64 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 		if !strings.HasPrefix(errs[i].Error(), want) {
 			t.Errorf("error %d: %q; want it to start %q", i, errs[i].Error(), want)
 		}
+	}
+}
+
+// An unknown key is named by its full path at any depth, with its line, and with the known
+// key it most likely meant; every one of them at once.
+func TestUnknownKeysAreNamedWithTheirPath(t *testing.T) {
+	doc := "gitlb:\n  url: https://gitlab.com\nlabels:\n  incidnet: prod-incident\n" +
+		"rotation:\n  - {region: EMEA, start: \"04:00\", end: \"16:00\", shedule: A}\n  - region: AMER\n    start: \"16:00\"\n    end: \"04:00\"\n    schedule: B\n" +
+		"budget:\n  colour: red\npeople:\n  ana@example.com: ana\nkeys:\n  quit: [q]\n"
+	_, err := Parse("c.yaml", []byte(doc))
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("got %v", err)
+	}
+	want := []string{
+		"c.yaml:1: gitlb: is not a key oncall knows; did you mean gitlab?",
+		"c.yaml:4: labels.incidnet: is not a key oncall knows; did you mean labels.incident?",
+		"c.yaml:6: rotation[0].shedule: is not a key oncall knows; did you mean rotation[0].schedule?",
+		"c.yaml:12: budget.colour: is not a key oncall knows; budget takes severities, target, until, window (the README lists every key)",
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d problems, want %d (the keys of people: and keys: are free):\n%v", len(errs), len(want), err)
+	}
+	for i, w := range want {
+		if errs[i].Error() != w {
+			t.Errorf("problem %d:\n got %q\nwant %q", i, errs[i].Error(), w)
+		}
+	}
+}
+
+func TestClosestKey(t *testing.T) {
+	known := []string{"incident", "change", "oncall", "handoff", "url"}
+	for name, want := range map[string]string{
+		"incidnet":                 "incident", // a swap is one edit
+		"Incident":                 "incident", // case is ignored
+		"chnge":                    "change",
+		"handof":                   "handoff",
+		"uri":                      "url",
+		"rul":                      "url", // a swap in a short key
+		"oncal_":                   "oncall",
+		"urn2":                     "", // short keys: one edit at most
+		"services":                 "", // nothing near
+		strings.Repeat("x", 1<<16): "",
+	} {
+		if got := closest(name, known); got != want {
+			t.Errorf("closest(%.20q) = %q; want %q", name, got, want)
+		}
+	}
+}
+
+func TestDurationsTakeWeeks(t *testing.T) {
+	if d, err := ParseDuration("2w"); err != nil || d != 14*24*time.Hour {
+		t.Errorf("2w: %v %v", d, err)
+	}
+	if _, err := ParseDuration("15251w"); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("15251w (past the longest duration): %v; want out of range", err)
+	}
+	if c, err := Parse("c.yaml", []byte("budget:\n  window: 4w\n")); err != nil || c.Budget.Window != 28*24*time.Hour {
+		t.Errorf("budget.window 4w: %v", err)
 	}
 }

@@ -124,7 +124,10 @@ func placed(errs Errors, name string, doc *ast.File) Errors {
 		more, errs = len(errs)-maxReported, errs[:maxReported]
 	}
 	for _, e := range errs {
-		e.Path, e.Line = name, lineOf(doc, e.Key)
+		e.Path = name
+		if e.Line == 0 {
+			e.Line = lineOf(doc, e.Key)
+		}
 	}
 	sort.SliceStable(errs, func(a, b int) bool { return errs[a].Line < errs[b].Line })
 	if more > 0 {

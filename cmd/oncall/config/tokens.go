@@ -13,28 +13,41 @@ import (
 // MaxTokenFile is the largest token_file read: tokens are a few dozen bytes.
 const MaxTokenFile = 4 << 10
 
-// Tokens reads both API tokens from the environment or the files the config names.
+// Tokens reads both API tokens from the environment or the files the config names. When
+// both are missing it says so for both (Errors), not only for the first.
 func (c *Config) Tokens() (gitlab, pagerduty string, err error) {
-	if gitlab, err = c.GitLabToken(); err != nil {
-		return "", "", err
+	gitlab, glErr := c.GitLabToken()
+	pagerduty, pdErr := c.PagerDutyToken()
+	var errs Errors
+	for _, e := range []error{glErr, pdErr} {
+		var ce *Error
+		switch {
+		case errors.As(e, &ce):
+			errs = append(errs, ce)
+		case e != nil:
+			errs = append(errs, &Error{Msg: e.Error()})
+		}
 	}
-	if pagerduty, err = c.PagerDutyToken(); err != nil {
-		return "", "", err
+	switch len(errs) {
+	case 0:
+		return gitlab, pagerduty, nil
+	case 1:
+		return "", "", errs[0]
 	}
-	return gitlab, pagerduty, nil
+	return "", "", errs
 }
 
 // GitLabToken reads the GitLab token alone.
 func (c *Config) GitLabToken() (string, error) {
-	return c.token("gitlab", c.GitLab.TokenEnv, c.GitLab.TokenFile)
+	return c.token("gitlab", "GitLab", c.GitLab.TokenEnv, c.GitLab.TokenFile)
 }
 
 // PagerDutyToken reads the PagerDuty token alone.
 func (c *Config) PagerDutyToken() (string, error) {
-	return c.token("pagerduty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile)
+	return c.token("pagerduty", "PagerDuty", c.PagerDuty.TokenEnv, c.PagerDuty.TokenFile)
 }
 
-func (c *Config) token(section, env, file string) (string, error) {
+func (c *Config) token(section, service, env, file string) (string, error) {
 	where := c.Path
 	if where == "" {
 		where = DefaultPath() + " (absent: the defaults)"
@@ -48,7 +61,7 @@ func (c *Config) token(section, env, file string) (string, error) {
 	if t := strings.TrimSpace(os.Getenv(env)); t != "" {
 		return t, nil
 	}
-	return "", &Error{Path: where, Key: section + ".token_env", Msg: fmt.Sprintf("the environment variable %s is empty or unset; export it with your %s token, or set %s.token_file", env, section, section)}
+	return "", &Error{Path: where, Key: section + ".token_env", Msg: fmt.Sprintf("the environment variable %s is empty or unset; export it with your %s token, or name a file holding it in %s.token_file", env, service, section)}
 }
 
 // tokenFile reads a token from a regular file of at most MaxTokenFile (never a FIFO or a
