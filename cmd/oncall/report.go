@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +11,6 @@ import (
 
 	"github.com/oncall-sre/oncall/cmd/oncall/config"
 	"github.com/oncall-sre/oncall/model"
-	"github.com/oncall-sre/oncall/sources/gitlab"
-	"github.com/oncall-sre/oncall/sources/hub"
 )
 
 func newReportCmd(g *globals, stdout io.Writer) *cobra.Command {
@@ -53,7 +49,7 @@ every open incident, whenever it was opened.`,
 				return err
 			}
 			defer stop()
-			r, err := readReport(cmd.Context(), h, w, now)
+			r, err := h.Report(cmd.Context(), w, now)
 			if err != nil {
 				return err
 			}
@@ -72,23 +68,6 @@ every open incident, whenever it was opened.`,
 	f.BoolVar(&asJSON, "json", false, "print JSON for machines")
 	sf.addFlags(cmd)
 	return cmd
-}
-
-// readReport computes the report of w, with what the sources left out (a list cut at
-// gitlab.max_pages, a history cut short) in its Notices: the hub reports a list cut into
-// the context it is given, and a report that said nothing of it would look complete.
-func readReport(ctx context.Context, h *hub.Hub, w model.Window, now time.Time) (model.Report, error) {
-	ctx, notices := gitlab.CollectNotices(ctx)
-	r, err := h.Report(ctx, w, now)
-	if err != nil {
-		return r, err
-	}
-	for _, n := range notices.List() {
-		if !slices.Contains(r.Notices, n) {
-			r.Notices = append(r.Notices, n)
-		}
-	}
-	return r, nil
 }
 
 // reportWindow turns the flags into a window; exactly one way of saying it is allowed.

@@ -17,6 +17,9 @@ func (h *Hub) Report(ctx context.Context, window model.Window, now time.Time) (m
 	if b := now.Add(-policy.Window); b.Before(since) {
 		since = b
 	}
+	// A list cut short (more than gitlab.max_pages pages) is said in the report: its
+	// figures count only what was read.
+	ctx, notices := gitlab.CollectNotices(ctx)
 	var d gitlab.ReportData
 	err := h.retry(ctx, 3*h.cfg.Timeout, func(ctx context.Context) (err error) {
 		d, err = h.gl.ReportData(ctx, since)
@@ -25,7 +28,9 @@ func (h *Hub) Report(ctx context.Context, window model.Window, now time.Time) (m
 	if err != nil {
 		return model.Report{}, err
 	}
-	return h.cfg.GitLab.Labels.NewReport(model.ReportInput{
+	r := h.cfg.GitLab.Labels.NewReport(model.ReportInput{
 		Window: window, Now: now, Incidents: d.Incidents, Changes: d.Changes, Oncall: d.Oncall, Budget: policy,
-	}), nil
+	})
+	r.Notices = notices.List()
+	return r, nil
 }
