@@ -33,6 +33,9 @@ var scenarios = map[string]scenario{
 		o.PagerDuty.ReadOnly = true
 	}},
 	"free": {"GitLab Free: a handoff keeps only its first assignee", func(o *sim.Options) { o.FreeTier = true }},
+	"live": {"the world moves: a page fires, its incident is declared, acknowledged, mitigated and closed, a step a minute", func(o *sim.Options) {
+		o.Live = time.Minute
+	}},
 	"many-issues": {"10,500 old closed incidents: past 10,000 GitLab stops counting", func(o *sim.Options) {
 		o.ManyIssues = 10_500
 	}},

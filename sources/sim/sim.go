@@ -45,7 +45,10 @@ type Options struct {
 	// ManyIssues adds that many old closed incidents to the production project (past 10,000
 	// GitLab stops counting them in its paging headers).
 	ManyIssues int
-	Load       // benchmarks: Bulk (a sized world), Latency, GitLabRateLimit (bulk.go, load.go)
+	// Live, when set, plays the live story (live.go) while Start's server runs: one step
+	// every Live of wall time.
+	Live time.Duration
+	Load // benchmarks: Bulk (a sized world), Latency, GitLabRateLimit (bulk.go, load.go)
 }
 
 // Sim is the simulator. Its handler is safe for concurrent use.
@@ -101,9 +104,10 @@ func (s *Sim) Handler() http.Handler {
 
 // Server is a running simulator.
 type Server struct {
-	URL  string // http://127.0.0.1:PORT, no trailing slash
-	http *http.Server
-	done chan error
+	URL      string // http://127.0.0.1:PORT, no trailing slash
+	http     *http.Server
+	done     chan error
+	stopLive context.CancelFunc
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves a simulator built from opts.
@@ -123,6 +127,15 @@ func Start(addr string, opts Options) (*Server, *Sim, error) {
 		}
 		srv.done <- err
 	}()
+	var live context.Context
+	live, srv.stopLive = context.WithCancel(context.Background())
+	if opts.Live > 0 {
+		go func() {
+			t := time.NewTicker(opts.Live)
+			defer t.Stop()
+			s.Live(live, t.C)
+		}()
+	}
 	return srv, s, nil
 }
 
@@ -131,6 +144,7 @@ func (srv *Server) Wait() error { return <-srv.done }
 
 // Close stops the server, letting requests in flight finish for up to a second.
 func (srv *Server) Close() error {
+	srv.stopLive()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return srv.http.Shutdown(ctx)
