@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestTheDefaultKeysPassTheirOwnCheck(t *testing.T) {
+	// Every default, given as an override, is a valid key and clashes with nothing.
+	all := map[string][]string{}
+	var k keys
+	for _, s := range keySpecs(&k) {
+		all[s.name] = s.keys
+	}
+	if err := ValidateKeys(all); err != nil {
+		t.Fatalf("the defaults fail the check:\n%v", err)
+	}
+	if err := ValidateKeys(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestKeyOverridesThatClashAreRejectedNamingBoth(t *testing.T) {
+	cases := []struct {
+		overrides map[string][]string
+		name      string   // the config key the problem is reported under (keys.<name>)
+		says      []string // what the message must name
+	}{
+		// An override on another action's default, in the same view.
+		{map[string][]string{"refresh": {"x"}}, "refresh", []string{`"x"`, "resolve", "on the dashboard", "keys.resolve"}},
+		// Two overrides on one key.
+		{map[string][]string{"sort": {"z"}, "refresh": {"z"}}, "refresh", []string{`"z"`, "keys.sort", "on the dashboard"}},
+		// In the editor, against its default.
+		{map[string][]string{"editor_save": {"ctrl+r"}}, "editor_save", []string{`"ctrl+r"`, "editor_regenerate", "handoff editor"}},
+		// A question's answers.
+		{map[string][]string{"publish_another": {"n"}}, "publish_another", []string{`"n"`, "no", "in a question"}},
+		// Keys that are text where keys are text.
+		{map[string][]string{"editor_save": {"s"}}, "editor_save", []string{`"s"`, "typed as text in the handoff editor"}},
+		{map[string][]string{"filter_keep": {"space"}}, "filter_keep", []string{`"space"`, "typed as text while typing a filter"}},
+		// Keys the program keeps for itself.
+		{map[string][]string{"refresh": {"ctrl+c"}}, "refresh", []string{"ctrl+c always quits"}},
+		{map[string][]string{"sort": {"2"}}, "sort", []string{"jumps to pane 2"}},
+	}
+	for _, c := range cases {
+		errs := CheckKeys(c.overrides)
+		if len(errs) != 1 {
+			t.Errorf("%v: %d problems %v; want one", c.overrides, len(errs), errs)
+			continue
+		}
+		msg := errs[0].Error()
+		if errs[0].Name != c.name || !strings.HasPrefix(msg, "keys."+c.name+": ") {
+			t.Errorf("%v: reported as %q; want under keys.%s", c.overrides, msg, c.name)
+		}
+		for _, want := range c.says {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%v: %q does not say %q", c.overrides, msg, want)
+			}
+		}
+	}
+	// The same key in two views that are never in force together is no clash: a is
+	// acknowledge on the dashboard and "add as a note" in the question about an existing
+	// handoff; y copies on the dashboard and says yes in a question.
+	for _, ok := range []map[string][]string{
+		{"publish_as_note": {"a"}, "acknowledge": {"a"}},
+		{"yes": {"y", "Y"}, "copy_url": {"y"}},
+		{"quit": {"Q", "ctrl+c"}},
+		{"refresh": {"r", "f5"}, "quit": {"ctrl+q"}, "editor_save": {"ctrl+w"}, "page_down": {"pgdown", "ctrl+f"}},
+	} {
+		if err := ValidateKeys(ok); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
+}
+
+func TestKeysBubbleTeaNeverReportsAreRejected(t *testing.T) {
+	bad := map[string]string{
+		"":             "an empty key",
+		" ":            "write space",
+		"ctrl+":        "lacks the key after ctrl+",
+		"foo bar":      "no spaces inside a key",
+		"foo":          "not a key Bubble Tea reports",
+		"Enter":        `"enter"`,
+		"F5":           `"f5"`,
+		"pgdn":         `"pgdown"`,
+		"ctrl+escape":  `"ctrl+esc"`,
+		"shift+ctrl+a": `"ctrl+shift+a"`,
+		"ctrl+ctrl+a":  "names ctrl twice",
+		"ctrl+A":       "ctrl+a",
+		"shift+a":      `"A"`,
+		"\t":           "write space", // whitespace only
+		"\x01":         "control character",
+	}
+	for k, says := range bad {
+		errs := CheckKeys(map[string][]string{"refresh": {k}})
+		if len(errs) != 1 || errs[0].Name != "refresh" || !strings.Contains(errs[0].Error(), says) {
+			t.Errorf("%q: %v; want one problem with keys.refresh saying %q", k, errs, says)
+		}
+	}
+	for _, k := range []string{"r", "R", "?", "/", "+", "é", "ctrl++", "f5", "f12", "enter", "esc", "tab", "shift+tab", "space",
+		"backspace", "pgup", "pgdown", "home", "end", "delete", "insert", "up", "left", "ctrl+r", "alt+enter", "ctrl+shift+tab",
+		"alt+R", "ctrl+alt+x"} {
+		if why := badKey(k); why != "" {
+			t.Errorf("%q is a key Bubble Tea reports, yet: %s", k, why)
+		}
+	}
+}
+
+func TestValidateKeysJoinsEveryProblem(t *testing.T) {
+	err := ValidateKeys(map[string][]string{"qiut": {"x"}, "help": {"ctrl+"}, "sort": {}})
+	var ke *KeyError
+	if !errors.As(err, &ke) {
+		t.Fatalf("%v is not a *KeyError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"keys.qiut: no such binding; the names are acknowledge, back", "keys.help: ", "keys.sort: no keys given"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q lacks %q", msg, want)
+		}
+	}
+}
