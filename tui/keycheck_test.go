@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/oncall-sre/oncall/model"
 )
 
 func TestTheDefaultKeysPassTheirOwnCheck(t *testing.T) {
@@ -117,5 +119,55 @@ func TestValidateKeysJoinsEveryProblem(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("%q lacks %q", msg, want)
 		}
+	}
+}
+
+// rebind gives m the keys of a config with overrides.
+func rebind(t *testing.T, m *Model, overrides map[string][]string) {
+	t.Helper()
+	if err := ValidateKeys(overrides); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := newKeysWith(overrides)
+	k.JumpPane = m.keys.JumpPane
+	m.keys = k
+	m.changed()
+}
+
+// Text that tells the engineer to press a key names the key in force, not the default.
+func TestMessagesNameTheKeysInForce(t *testing.T) {
+	overrides := map[string][]string{"quit": {"Q"}, "refresh": {"f5"}, "handoff": {"H"}, "down": {"J", "down"}, "up": {"K", "up"},
+		"copy_url": {"Y"}, "editor_regenerate": {"ctrl+g"}}
+	m, _, _ := handoffModel(t, nil) // 40 minutes before the handoff: the banner asks for it
+	rebind(t, m, overrides)
+	out := screen(m)
+	footer := footerOf(m)
+	if !strings.Contains(footer, "Q quit") || strings.Contains(footer, "q quit") || !strings.Contains(footer, "J/K move") {
+		t.Errorf("the footer names keys that are not in force: %q", footer)
+	}
+	if !strings.Contains(out, "press H to write it") {
+		t.Errorf("the banner does not name the handoff key in force:\n%s", out)
+	}
+	press(t, m, "?")
+	if out := words(lines(screen(m))); !strings.Contains(out, "f5 refreshes now") {
+		t.Errorf("help's notes do not name the refresh key in force:\n%s", out)
+	}
+	press(t, m, "esc", "enter")
+	if f := footerOf(m); !strings.Contains(f, "J/K scroll") || !strings.Contains(f, "Q quit") {
+		t.Errorf("the detail's footer names keys that are not in force: %q", f)
+	}
+	m.opts.Opener = func() string { return "" } // nothing opens here: the address is shown
+	press(t, m, "o")
+	if f := footerOf(m); !strings.Contains(f, "(Y copies it)") {
+		t.Errorf("the message names the copy key that is not in force: %q", f)
+	}
+
+	f := newFixture()
+	f.fail(model.SourceQueue, errors.New("~incident issues: connection refused"))
+	m2, _ := testModel(t, f, nil, testNow, 120, 40)
+	rebind(t, m2, overrides)
+	run(t, m2, m2.refreshAll())
+	if out := screen(m2); !strings.Contains(out, "(f5: now)") || strings.Contains(out, "(r: now)") {
+		t.Errorf("the retry text names the refresh key that is not in force:\n%s", out)
 	}
 }
