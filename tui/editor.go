@@ -218,7 +218,7 @@ func (e *editor) factsArrived(msg factsMsg) tea.Cmd {
 	f.Local = e.m.opts.Zone
 	e.facts, e.factsAt, e.factsErr = &f, msg.at, nil
 	if regenerate {
-		e.m.say("facts refreshed; your notes are as they were")
+		e.m.say("facts refreshed; your notes stay as they were")
 	}
 	if !e.loaded() || (!e.restored.IsZero() && !regenerate) {
 		return nil

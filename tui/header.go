@@ -267,7 +267,7 @@ func (m *Model) banner() string {
 		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, model.Countdown(left), what), m.width))
 	}
 	if m.hasDraft && !published {
-		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved and unpublished: press "+keyOf(m.keys.Handoff)+" to continue it", m.width))
+		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved, not published: press "+keyOf(m.keys.Handoff)+" to go on", m.width))
 	}
 	return ""
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
+
 	"github.com/oncall-sre/oncall/model"
 )
 
@@ -20,6 +22,18 @@ func TestTheDefaultKeysPassTheirOwnCheck(t *testing.T) {
 	}
 	if err := ValidateKeys(nil); err != nil {
 		t.Fatal(err)
+	}
+	// Every binding is in the view it acts in, so that its clashes are looked for.
+	grouped := map[*key.Binding]bool{}
+	for _, g := range keyGroups(&k) {
+		for _, b := range g.bindings {
+			grouped[b] = true
+		}
+	}
+	for _, s := range keySpecs(&k) {
+		if !grouped[s.field] {
+			t.Errorf("%s is in no view's group (keyGroups)", s.name)
+		}
 	}
 }
 
