@@ -42,7 +42,7 @@ func (m *Model) acknowledge(ref model.IssueRef) tea.Cmd {
 		}})
 		return nil
 	}
-	m.say("a is for handoffs: select one in the Handoffs pane")
+	m.say(keyOf(m.keys.Acknowledge) + " is for handoffs: select one in the Handoffs pane")
 	return nil
 }
 

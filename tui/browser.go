@@ -56,7 +56,7 @@ func (m *Model) openURL(url string) tea.Cmd {
 		cmdline = m.opts.Opener()
 	}
 	if cmdline == "" {
-		m.say("open it at " + url + " (y copies it)")
+		m.say("open it at " + url + " (" + keyOf(m.keys.Copy) + " copies it)")
 		return nil
 	}
 	m.say("opening " + url)

@@ -212,7 +212,7 @@ func (d *dashboard) keys() keyHelp {
 		short = append(short, b)
 	}
 	short = append(short, withDesc(k.Reports, "reports"), withDesc(k.Filter, "filter"), withDesc(k.NextPane, "pane"),
-		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "move")), withDesc(k.Refresh, "refresh"))
+		key.NewBinding(key.WithKeys(keyOf(k.Down), keyOf(k.Up)), key.WithHelp(pair(k.Down, k.Up), "move")), withDesc(k.Refresh, "refresh"))
 	return keyHelp{short: short, sections: sections}
 }
 
@@ -414,9 +414,9 @@ func (m *Model) retryText(id model.SourceID) string {
 	case s.server.After(now):
 		return "the server asked to wait: retrying in " + model.Countdown(s.next.Sub(now))
 	case s.next.After(now):
-		return "retrying in " + model.Countdown(s.next.Sub(now)) + " (r: now)"
+		return "retrying in " + model.Countdown(s.next.Sub(now)) + " (" + keyOf(m.keys.Refresh) + ": now)"
 	}
-	return "retrying every " + shortDuration(m.opts.Refresh) + " (r: now)"
+	return "retrying every " + shortDuration(m.opts.Refresh) + " (" + keyOf(m.keys.Refresh) + ": now)"
 }
 
 // paneView draws one pane in exactly height lines of width cells.

@@ -540,7 +540,7 @@ func TestRetryTextPromisesOnlyWhatRDoes(t *testing.T) {
 }
 
 func TestKeysCanBeRebound(t *testing.T) {
-	if err := ValidateKeys(map[string][]string{"quitt": {"Q"}}); err == nil || !strings.Contains(err.Error(), "unknown key binding quitt") {
+	if err := ValidateKeys(map[string][]string{"quitt": {"Q"}}); err == nil || !strings.Contains(err.Error(), "keys.quitt: no such binding") {
 		t.Fatalf("a misspelt binding name: %v", err)
 	}
 	f := newFixture()

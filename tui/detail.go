@@ -112,18 +112,7 @@ func (d *detailView) update(msg tea.Msg) tea.Cmd {
 		return d.m.openURL(d.row.url)
 	case key.Matches(km, k.Copy):
 		return d.m.copyURL(d.row.url)
-	case key.Matches(km, k.Top):
-		d.vp.GotoTop()
-	case key.Matches(km, k.Bottom):
-		d.vp.GotoBottom()
-	case key.Matches(km, k.Up):
-		d.vp.ScrollUp(1)
-	case key.Matches(km, k.Down):
-		d.vp.ScrollDown(1)
-	case key.Matches(km, k.PageUp):
-		d.vp.PageUp()
-	case key.Matches(km, k.PageDown, k.ScrollPage):
-		d.vp.PageDown()
+	case scrollKey(&d.vp, km, k):
 	default:
 		for _, a := range d.spec.actions {
 			if key.Matches(km, a.binding(k)) {
@@ -143,13 +132,12 @@ func (d *detailView) keys() keyHelp {
 	reload := withDesc(k.Refresh, "reload")
 	sections := []keySection{
 		{"Detail", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
-		{"Scroll", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.ScrollPage}},
+		{"Scroll", scrollBindings(k)},
 	}
 	if len(own) > 0 {
 		sections = append(sections, keySection{d.spec.title, own})
 	}
-	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k),
-		key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll")), reload}, own...)
+	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k), scrollHint(k), reload}, own...)
 	return keyHelp{short: short, sections: sections}
 }
 
@@ -172,7 +160,7 @@ func (d *detailView) render(width, height int) []string {
 	case d.loading:
 		lines = append(lines, st.Muted.Render("loading…"))
 	case d.err != nil:
-		lines = append(lines, st.Bad.Render(fit("⚠ "+d.err.Error(), width)), st.Muted.Render("r to try again, esc to go back"))
+		lines = append(lines, st.Bad.Render(fit("⚠ "+d.err.Error(), width)), st.Muted.Render(d.m.tryAgainText()))
 	default:
 		lines = append(lines, strings.Split(d.vp.View(), "\n")...)
 	}
@@ -248,4 +236,9 @@ func markdown(src string, st themes.Styles, width int) string {
 
 func wrapText(s string, width int) string {
 	return lipgloss.NewStyle().Width(max(10, width)).Render(s)
+}
+
+// tryAgainText is what a view that failed to load offers.
+func (m *Model) tryAgainText() string {
+	return keyOf(m.keys.Refresh) + " to try again, " + keyOf(m.keys.Back) + " to go back"
 }

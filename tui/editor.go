@@ -34,10 +34,17 @@ type editor struct {
 	phase editorPhase
 	ta    textarea.Model
 	vp    viewport.Model // the preview
+	// previewText and previewWidth are what the preview was laid out from
+	previewText  string
+	previewWidth int
 
 	facts        *model.HandoffFacts // nil until GitLab answered
+	factsAt      time.Time           // when facts were gathered
 	factsErr     error
 	regenerating bool // ctrl+r: the facts on their way replace the generated part
+	// textFactsAt is when the facts in the text were gathered (see draft_facts.go); zero
+	// while they are placeholders, or for a draft from disk that does not say
+	textFactsAt time.Time
 
 	dirty     bool // edits not yet on disk
 	scheduled bool // an autosave is scheduled
@@ -51,6 +58,7 @@ type editor struct {
 type (
 	factsMsg struct {
 		facts model.HandoffFacts
+		at    time.Time // when they were asked for
 		err   error
 	}
 	draftLoadedMsg struct {
@@ -78,7 +86,7 @@ func newEditor(m *Model, key, title string) *editor {
 	ta.KeyMap.LineEnd = textareaLineEnd // ctrl+e opens $EDITOR
 	ta.SetVirtualCursor(false)          // the terminal's own cursor: no blink timers
 	ta.Focus()
-	e := &editor{m: m, key: key, title: title, ta: ta}
+	e := &editor{m: m, key: key, title: title, ta: ta, vp: viewport.New()}
 	e.resize(m.bodySize())
 	return e
 }
@@ -97,12 +105,13 @@ func (e *editor) resize(width, height int) {
 	e.vp.SetWidth(width)
 	e.vp.SetHeight(max(1, height-2))
 	fillFromEnd(&e.ta)
+	e.syncPreview()
 }
 
+// restyle lays the preview out again in the new theme's colours.
 func (e *editor) restyle() {
-	if e.phase == phasePreview {
-		e.vp.SetContent(markdown(e.ta.Value(), e.m.st, e.vp.Width()))
-	}
+	e.previewText = ""
+	e.syncPreview()
 }
 
 // handle takes the editor's own messages, wherever the editor is on the stack.
@@ -158,6 +167,7 @@ func (e *editor) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 		e.phase = phaseEditing
 		if msg.ok {
 			setKeepingCursor(&e.ta, msg.text)
+			e.readFactsDate(msg.text)
 			e.typed = true
 			e.m.say("reloaded the draft from $EDITOR")
 		}
@@ -169,13 +179,15 @@ func (e *editor) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 	case msg.ok && e.typed:
 		e.ta.SetValue(strings.TrimRight(msg.text, "\n") + "\n\n" + typed)
 		e.ta.MoveToEnd()
+		e.readFactsDate(msg.text)
 	case msg.ok:
 		e.ta.SetValue(msg.text)
 		toHumanPart(&e.ta)
+		e.readFactsDate(msg.text)
 	case e.typed:
-		setKeepingCursor(&e.ta, model.RegenerateHandoff(e.factsOrPlaceholder(), typed))
+		setKeepingCursor(&e.ta, e.drafted(typed))
 	default:
-		e.ta.SetValue(model.DraftHandoff(e.factsOrPlaceholder()))
+		e.ta.SetValue(e.drafted(""))
 		toHumanPart(&e.ta)
 	}
 	if msg.ok {
@@ -190,21 +202,28 @@ func (e *editor) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 
 // factsArrived fills the generated part. A draft restored from disk is the human's: only
 // ctrl+r changes it. A new draft (shown with placeholders while GitLab answered) gets the
-// facts now, keeping whatever the human already typed below the marker.
+// facts now, keeping whatever the human already typed below the marker. The answer to a
+// ctrl+r is said in the footer: refreshed, or why not.
 func (e *editor) factsArrived(msg factsMsg) tea.Cmd {
 	regenerate := e.regenerating
 	e.regenerating = false
 	if msg.err != nil {
 		e.factsErr = msg.err
+		if regenerate {
+			e.m.sayFailed("facts not refreshed: " + explain(msg.err))
+		}
 		return nil
 	}
 	f := msg.facts
 	f.Local = e.m.opts.Zone
-	e.facts, e.factsErr = &f, nil
+	e.facts, e.factsAt, e.factsErr = &f, msg.at, nil
+	if regenerate {
+		e.m.say("facts refreshed; your notes stay as they were")
+	}
 	if !e.loaded() || (!e.restored.IsZero() && !regenerate) {
 		return nil
 	}
-	next := model.RegenerateHandoff(f, e.ta.Value())
+	next := e.drafted(e.ta.Value())
 	if e.typed || !e.restored.IsZero() {
 		setKeepingCursor(&e.ta, next) // the human may be mid-sentence
 		return e.edited()
@@ -291,6 +310,10 @@ func (e *editor) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return e.saveCmd(nil)
 	case key.Matches(msg, k.EdRegenerate):
+		if !e.loaded() {
+			m.say("the draft is still being read")
+			return nil
+		}
 		e.regenerating = true
 		m.say("regenerating the facts; your notes stay")
 		return m.factsCmd()
@@ -298,7 +321,7 @@ func (e *editor) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch e.phase {
 		case phaseEditing:
 			e.phase = phasePreview
-			e.restyle()
+			e.syncPreview()
 		case phasePreview:
 			e.phase = phaseEditing
 		}
@@ -322,9 +345,8 @@ func (e *editor) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch e.phase {
 	case phasePreview:
-		var cmd tea.Cmd
-		e.vp, cmd = e.vp.Update(msg)
-		return cmd
+		scrollKey(&e.vp, msg, k)
+		return nil
 	case phaseLoading, phaseEditing:
 		return e.editText(msg)
 	}

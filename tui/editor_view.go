@@ -15,6 +15,7 @@ func (e *editor) render(width, height int) []string {
 	head := st.Rule.Render("━ ") + st.TitleActive.Render("Handoff: "+e.title)
 	lines := []string{fit(head, width), st.Muted.Render(fit(strings.Join(e.statusParts(), " · "), width))}
 	if e.phase == phasePreview {
+		e.syncPreview()
 		lines = append(lines, strings.Split(e.vp.View(), "\n")...)
 	} else {
 		lines = append(lines, strings.Split(e.ta.View(), "\n")...)
@@ -26,6 +27,9 @@ func (e *editor) render(width, height int) []string {
 func (e *editor) statusParts() []string {
 	st, now := e.m.st, e.m.opts.Clock()
 	var status []string
+	if age, _ := e.factsAge(now); age != "" && e.loaded() {
+		status = append(status, st.Warn.Render(age)) // first: the one thing not to miss
+	}
 	switch {
 	case !e.loaded():
 		status = append(status, "loading the draft…")
@@ -42,7 +46,7 @@ func (e *editor) statusParts() []string {
 	}
 	switch {
 	case e.factsErr != nil:
-		status = append(status, st.Bad.Render("facts: "+e.factsErr.Error()+" (ctrl+r retries)"))
+		status = append(status, st.Bad.Render("facts: "+e.factsErr.Error()+" ("+keyOf(e.m.keys.EdRegenerate)+" retries)"))
 	case e.facts == nil:
 		status = append(status, "gathering the shift's facts…")
 	}
@@ -63,16 +67,57 @@ func (e *editor) statusParts() []string {
 
 func (e *editor) keys() keyHelp {
 	k := &e.m.keys
-	preview := k.EdPreview
 	if e.phase == phasePreview {
-		preview = withDesc(preview, "back to editing")
+		return e.previewKeys()
 	}
-	all := []key.Binding{k.EdLeave, k.EdPublish, k.EdSave, k.EdRegenerate, preview, k.EdExternal}
+	all := []key.Binding{k.EdLeave, k.EdPublish, k.EdSave, k.EdRegenerate, k.EdPreview, k.EdExternal}
 	short := []key.Binding{withDesc(k.EdLeave, "leave"), withDesc(k.EdPublish, "publish"), withDesc(k.EdSave, "save"),
-		withDesc(k.EdRegenerate, "regenerate"), withDesc(preview, "preview"), withDesc(k.EdExternal, "$EDITOR")}
+		withDesc(k.EdRegenerate, "regenerate"), withDesc(k.EdPreview, "preview"), withDesc(k.EdExternal, "$EDITOR")}
 	return keyHelp{short: short, sections: []keySection{
 		{"Handoff editor (keys are text here; ctrl+c quits)", all},
 	}}
+}
+
+// previewKeys: the preview scrolls; esc or the preview key go back to the text.
+func (e *editor) previewKeys() keyHelp {
+	k := &e.m.keys
+	back := withDesc(k.EdPreview, "back to editing")
+	leave := withDesc(k.EdLeave, "back to editing")
+	short := []key.Binding{withDesc(leave, "edit"), scrollHint(k), withDesc(k.EdPublish, "publish"), withDesc(k.Help, "help"), shortQuit(k),
+		withDesc(k.EdRegenerate, "regenerate")}
+	return keyHelp{short: short, sections: []keySection{
+		{"Handoff preview", []key.Binding{leave, back, k.EdPublish, k.EdSave, k.EdRegenerate, k.Help, k.Quit}},
+		{"Scroll", scrollBindings(k)},
+	}}
+}
+
+// status is how far the preview is scrolled, for the footer.
+func (e *editor) status() string {
+	if e.phase != phasePreview {
+		return ""
+	}
+	return scrollStatus(e.m.st, e.vp)
+}
+
+// wheel scrolls the preview (the text scrolls with its cursor).
+func (e *editor) wheel(n int) {
+	if e.phase == phasePreview {
+		scrollBy(&e.vp, n)
+	}
+}
+
+// syncPreview lays the draft out as Markdown when the text or the width changed since it
+// was last (restyle forces it), keeping the scroll position as far as the text allows.
+func (e *editor) syncPreview() {
+	if e.phase != phasePreview {
+		return
+	}
+	text, w := e.ta.Value(), e.vp.Width()
+	if text == e.previewText && w == e.previewWidth {
+		return
+	}
+	e.previewText, e.previewWidth = text, w
+	e.vp.SetContent(markdown(text, e.m.st, w))
 }
 
 // cursor places the terminal's cursor in the textarea, below the editor's title and status.

@@ -25,6 +25,7 @@ type fixture struct {
 	pageErr error               // when set, what acting on a page answers
 	// labelWarnings is what the label check says
 	labelWarnings []string
+	report        *model.Report // what Report answers; nil: an error
 }
 
 func newFixture() *fixture {
@@ -99,7 +100,37 @@ func (f *fixture) NewHandoffPost(model.HandoffFacts, string, time.Time) model.Ha
 }
 
 func (f *fixture) Report(context.Context, model.Window, time.Time) (model.Report, error) {
-	return model.Report{}, errors.New("the fixture has no report")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.report == nil {
+		return model.Report{}, errors.New("the fixture has no report")
+	}
+	return *f.report, nil
+}
+
+// fixtureReport is a busy week: every severity, changes, and a budget overspent.
+func fixtureReport() *model.Report {
+	w := fixtureWorld()
+	var lines []model.IncidentLine
+	for i, in := range w.Incidents {
+		in.CreatedAt = testNow.Add(-time.Duration(i*30) * time.Hour)
+		lines = append(lines, model.IncidentLine{Incident: in})
+	}
+	d := func(med, p90 time.Duration) model.Durations { return model.Durations{Count: 2, Median: med, P90: p90} }
+	return &model.Report{
+		Window:    model.Window{From: testNow.Add(-7 * 24 * time.Hour), To: testNow},
+		Incidents: lines, StillOpen: lines[:3],
+		BySeverity: []model.SeverityStats{
+			{Severity: 1, Opened: 2, StillOpen: 1, TimeToMitigate: d(25*time.Minute, 36*time.Minute), TimeToResolve: d(43*time.Minute, 43*time.Minute)},
+			{Severity: 2, Opened: 4, StillOpen: 1, TimeToMitigate: d(50*time.Minute, 51*time.Minute), TimeToResolve: d(153*time.Minute, 180*time.Minute)},
+			{Severity: 3, Opened: 5, StillOpen: 3, TimeToMitigate: d(2*time.Hour, 2*time.Hour), TimeToResolve: d(362*time.Minute, 363*time.Minute)},
+			{Severity: 4, Opened: 2, StillOpen: 1, TimeToMitigate: d(301*time.Minute, 301*time.Minute), TimeToResolve: d(902*time.Minute, 902*time.Minute)},
+		},
+		Changes:      model.ChangeCounts{Completed: [5]int{0, 1, 2, 0, 1}, Aborted: [5]int{0, 0, 1}, InProgress: [5]int{0, 0, 2}},
+		OncallOpened: 6, OncallClosed: 3,
+		Budget: model.Budget{Policy: model.DefaultBudgetPolicy(), Allowed: 20 * time.Minute, Consumed: 327 * time.Minute,
+			Remaining: -307 * time.Minute, BurnRate: 48.7, Burning: true},
+	}
 }
 
 func (f *fixture) Acknowledge(context.Context, model.IssueRef, time.Time) (model.Acknowledgement, error) {

@@ -53,7 +53,7 @@ func (m *Model) factsCmd() tea.Cmd {
 	b, ctx, now := m.opts.Backend, m.opts.Context, m.opts.Clock()
 	return func() tea.Msg {
 		f, err := b.HandoffFacts(ctx, now)
-		return factsMsg{facts: f, err: err}
+		return factsMsg{facts: f, at: now, err: err}
 	}
 }
 

@@ -242,7 +242,7 @@ func (m *Model) pagesTexts() []string {
 func (m *Model) banner() string {
 	st := m.st
 	if h := m.held(); h != nil {
-		return st.Banner.Render(fit(" ⏸ your handoff is held: "+orDash(h.Hint)+"; press P once that is fixed ", m.width))
+		return st.Banner.Render(fit(" ⏸ your handoff is held: "+orDash(h.Hint)+"; press "+keyOf(m.keys.RetryHeld)+" once that is fixed ", m.width))
 	}
 	if len(m.outbox) > 0 {
 		w := m.outbox[0]
@@ -260,14 +260,14 @@ func (m *Model) banner() string {
 	published := m.publishedThisShift()
 	known := !m.snap.Health[model.SourceHandoffs].LastSuccess.IsZero()
 	if left := ho.At.Sub(m.now); left <= time.Hour && known && !published {
-		what := "press h to write it"
+		what := "press " + keyOf(m.keys.Handoff) + " to write it"
 		if m.hasDraft {
-			what = "press h to finish your draft"
+			what = "press " + keyOf(m.keys.Handoff) + " to finish your draft"
 		}
 		return st.Banner.Render(fit(fmt.Sprintf(" ⚠ The %s shift ends in %s and no handoff is published: %s ", ho.From.Name, model.Countdown(left), what), m.width))
 	}
 	if m.hasDraft && !published {
-		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved and unpublished: press h to continue it", m.width))
+		return st.Accent.Render(fit("✎ your handoff draft for this shift is saved, not published: press "+keyOf(m.keys.Handoff)+" to go on", m.width))
 	}
 	return ""
 }

@@ -69,7 +69,7 @@ func (h *helpView) restyle() {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	notes := []string{
-		fmt.Sprintf("Every source refreshes every %s, and r refreshes now; the screen keeps the last data meanwhile.", shortDuration(h.m.opts.Refresh)),
+		fmt.Sprintf("Every source refreshes every %s, and %s refreshes now; the screen keeps the last data meanwhile.", shortDuration(h.m.opts.Refresh), keyOf(h.m.keys.Refresh)),
 		"S1/S2 incidents come first; [blocks deploys] and [data loss] flag the labels of the same name.",
 	}
 	for _, n := range notes {
@@ -105,7 +105,7 @@ func (h *helpView) update(msg tea.Msg) tea.Cmd {
 
 func (h *helpView) keys() keyHelp {
 	k := &h.m.keys
-	back := withDesc(key.NewBinding(key.WithKeys("esc", "?"), key.WithHelp("esc/?", "")), "back")
+	back := key.NewBinding(key.WithKeys(keyOf(k.Back), keyOf(k.Help)), key.WithHelp(pair(k.Back, k.Help), "back"))
 	return keyHelp{short: []key.Binding{back, shortQuit(k), withDesc(k.HelpDown, "scroll")},
 		sections: []keySection{{"Help", []key.Binding{back, k.HelpUp, k.HelpDown, k.HelpPageUp, k.HelpPageDn, k.Top, k.Bottom}}}}
 }

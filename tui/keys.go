@@ -42,20 +42,6 @@ type keySpec struct {
 	desc  string
 }
 
-// ValidateKeys checks a config's key overrides: every name must be a binding's (see
-// KeyNames), every key non-empty. The command calls it before it starts the dashboard.
-func ValidateKeys(overrides map[string][]string) error {
-	for name, ks := range overrides {
-		for _, k := range ks {
-			if k == "" {
-				return fmt.Errorf("key binding %s: an empty key", name)
-			}
-		}
-	}
-	_, err := newKeysWith(overrides)
-	return err
-}
-
 // KeyNames lists the bindings a config can rebind, sorted.
 func KeyNames() []string {
 	var names []string
@@ -67,7 +53,8 @@ func KeyNames() []string {
 }
 
 // newKeysWith builds the bindings, with overrides (name -> keys) replacing defaults. An
-// unknown name is an error, so a typo in a config does not silently do nothing.
+// unknown name is an error, so a typo in a config does not silently do nothing; the rest
+// of the checks are CheckKeys'.
 func newKeysWith(overrides map[string][]string) (keys, error) {
 	var k keys
 	specs := keySpecs(&k)
@@ -176,9 +163,23 @@ func enabled(b key.Binding, on bool) key.Binding {
 	return b
 }
 
-// shortQuit is quit as the footer shows it: q (ctrl+c is there too, as everywhere).
+// shortQuit is quit as the footer shows it: its first key (ctrl+c is there too, as
+// everywhere).
 func shortQuit(k *keys) key.Binding {
 	b := k.Quit
-	b.SetHelp("q", "quit")
+	b.SetHelp(keyOf(b), "quit")
 	return b
 }
+
+// keyOf is the key a message names for b: its first, as the config or the default put
+// it. Text that tells the engineer to press a key takes it from here, so it cannot name a
+// key that was rebound.
+func keyOf(b key.Binding) string {
+	if ks := b.Keys(); len(ks) > 0 {
+		return ks[0]
+	}
+	return "?"
+}
+
+// pair is two bindings' first keys as one hint, e.g. "j/k".
+func pair(a, b key.Binding) string { return keyOf(a) + "/" + keyOf(b) }

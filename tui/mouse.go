@@ -7,7 +7,7 @@ import (
 
 // The mouse, when the config turns it on: a click focuses a pane and selects a row (a click
 // on the selected row opens it), the wheel scrolls the pane under the pointer, or the
-// detail and help views.
+// view on top that scrolls (detail, page, help, reports, the handoff's preview).
 
 // wheelStep is how many rows one notch of the wheel moves.
 const wheelStep = 3

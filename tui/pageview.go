@@ -91,14 +91,7 @@ func (v *pageView) update(msg tea.Msg) tea.Cmd {
 		return v.m.openURL(v.row.url)
 	case key.Matches(km, k.Copy):
 		return v.m.copyURL(v.row.url)
-	case key.Matches(km, k.Up):
-		v.vp.ScrollUp(1)
-	case key.Matches(km, k.Down):
-		v.vp.ScrollDown(1)
-	case key.Matches(km, k.PageUp):
-		v.vp.PageUp()
-	case key.Matches(km, k.PageDown, k.ScrollPage):
-		v.vp.PageDown()
+	case scrollKey(&v.vp, km, k):
 	default:
 		for _, a := range v.spec.actions {
 			if key.Matches(km, a.binding(k)) {
@@ -120,7 +113,7 @@ func (v *pageView) keys() keyHelp {
 	short = append(short, reload)
 	return keyHelp{short: short, sections: []keySection{
 		{"Page", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
-		{"Scroll", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.ScrollPage}},
+		{"Scroll", scrollBindings(k)},
 		{v.spec.title, own},
 	}}
 }
@@ -152,7 +145,7 @@ func (v *pageView) render(width, height int) []string {
 	case v.loading:
 		lines = append(lines, st.Muted.Render("loading…"))
 	case v.err != nil:
-		lines = append(lines, st.Bad.Render(fit("⚠ "+v.err.Error(), width)), st.Muted.Render("r to try again, esc to go back"))
+		lines = append(lines, st.Bad.Render(fit("⚠ "+v.err.Error(), width)), st.Muted.Render(v.m.tryAgainText()))
 	default:
 		lines = append(lines, strings.Split(v.vp.View(), "\n")...)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
@@ -90,79 +89,6 @@ func (m *Model) budgetGauge() string {
 		text += fmt.Sprintf(" ⚠ burn %.1fx", b.BurnRate)
 	}
 	return style.Render(text)
-}
-
-// reportView is the Reports view: the week's figures, a sparkline of incidents per day, and
-// the error budget.
-type reportView struct{ m *Model }
-
-func (m *Model) openReports() tea.Cmd {
-	m.push(&reportView{m: m})
-	if m.report.last == nil {
-		return m.reportCmd()
-	}
-	return nil
-}
-
-func (v *reportView) typing() bool { return false }
-
-func (v *reportView) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	k := &v.m.keys
-	switch {
-	case key.Matches(km, k.Back, k.Reports):
-		v.m.pop()
-	case key.Matches(km, k.Refresh):
-		return v.m.reportCmd()
-	}
-	return nil
-}
-
-func (v *reportView) keys() keyHelp {
-	k := &v.m.keys
-	recompute := withDesc(k.Refresh, "recompute")
-	return keyHelp{short: []key.Binding{k.Back, recompute, withDesc(k.Help, "help"), shortQuit(k)},
-		sections: []keySection{{"Reports", []key.Binding{k.Back, recompute, k.Help, k.Quit}}}}
-}
-
-func (v *reportView) render(w, height int) []string {
-	m, st := v.m, v.m.st
-	lines := []string{st.TitleActive.Render("━ Reports: the last 7 days") + st.Rule.Render(" "+strings.Repeat("━", max(0, w-27)))}
-	switch r := m.report.last; {
-	case r == nil && m.report.err != nil:
-		lines = append(lines, "", st.Bad.Render("  ⚠ "+m.report.err.Error()), st.Muted.Render("  r to try again"))
-	case r == nil:
-		lines = append(lines, "", st.Muted.Render("  reading the production queue and its label events…"))
-	default:
-		lines = append(lines, "", st.Bold.Render(fmt.Sprintf("  %d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen))),
-			st.Muted.Render("  now: "+model.OpenCounts(m.snap.Incidents)))
-		counts, days := calendarDays(r, m.now)
-		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(counts))), st.Muted.Render("           "+strings.Join(days, " ")), "")
-		lines = append(lines, st.ColHeader.Render("  SEV  OPENED  OPEN  MITIGATE median / p90   RESOLVE median / p90"))
-		for _, s := range r.BySeverity {
-			lines = append(lines, fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(&m.st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
-				model.Span(s.TimeToMitigate.Median, s.TimeToMitigate.Count)+" / "+model.Span(s.TimeToMitigate.P90, s.TimeToMitigate.Count),
-				model.Span(s.TimeToResolve.Median, s.TimeToResolve.Count)+" / "+model.Span(s.TimeToResolve.P90, s.TimeToResolve.Count)))
-		}
-		c := r.Changes
-		lines = append(lines, "", fmt.Sprintf("  changes  completed %d · aborted %d · in progress %d      ~oncall  opened %d · closed %d",
-			sum(c.Completed), sum(c.Aborted), sum(c.InProgress), r.OncallOpened, r.OncallClosed))
-		b := r.Budget
-		lines = append(lines, "", "  "+m.budgetGauge(),
-			st.Muted.Render(fmt.Sprintf("  %.2f%% over %d days: %s allowed, %s consumed by %s, %s left; 7-day burn rate %.1fx",
-				b.Policy.Target, int(b.Policy.Window.Hours()/24), model.Span(b.Allowed, 1), model.Span(b.Consumed, 1),
-				sevList(b.Policy.Severities), model.Span(b.Remaining, 1), b.BurnRate)))
-		if m.report.err != nil {
-			lines = append(lines, st.Bad.Render("  ⚠ the last update failed: "+m.report.err.Error()))
-		}
-	}
-	for i := range lines {
-		lines[i] = fit(lines[i], w)
-	}
-	return lines
 }
 
 // calendarDays counts the report's incidents by the UTC calendar day they were opened, the
