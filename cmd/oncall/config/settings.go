@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/mail"
-	"sort"
 	"strings"
 	"time"
 
@@ -92,15 +91,11 @@ func checkSettings(f File) []*Error {
 	if !contains(DesktopModes, f.Notify.Desktop) {
 		errs = append(errs, &Error{Key: "notify.desktop", Msg: fmt.Sprintf("%q: use %s", f.Notify.Desktop, orList(DesktopModes))})
 	}
-	names := make([]string, 0, len(f.Keys))
-	for name := range f.Keys {
-		names = append(names, name)
-	}
-	sort.Strings(names) // the same problem reported first every time
-	for _, name := range names {
-		if err := tui.ValidateKeys(map[string][]string{name: f.Keys[name]}); err != nil {
-			errs = append(errs, &Error{Key: "keys." + name, Msg: err.Error()})
-		}
+	// Every binding is checked with the others of its view: two actions on one key is an
+	// error whichever of them was rebound (CheckKeys sorts by name, so the same problem
+	// comes first every time).
+	for _, e := range tui.CheckKeys(f.Keys) {
+		errs = append(errs, &Error{Key: "keys." + e.Name, Msg: e.Msg})
 	}
 	return errs
 }

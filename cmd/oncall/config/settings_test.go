@@ -36,6 +36,7 @@ func TestTheNewSettingsAreReadAndChecked(t *testing.T) {
 		{"notify:\n  bell: true\n  desktop: growl\n", 3, "notify.desktop", "use auto, osc9, osc777 or off"},
 		{"keys:\n  refresh: [r]\n  qiut: [x]\n", 3, "keys.qiut", "the names are acknowledge, back"},
 		{"keys:\n  quit: [\"\"]\n", 2, "keys.quit", "an empty key"},
+		{"keys:\n  refresh: [z]\n  sort: [z]\n", 2, "keys.refresh", "\"z\" is also the key of keys.sort"},
 		{"theme: neon\n", 1, "theme", "use auto, dark, light or mono"},
 	}
 	for _, c := range cases {
@@ -45,7 +46,7 @@ func TestTheNewSettingsAreReadAndChecked(t *testing.T) {
 			t.Errorf("%q: got %v, want a config.Error", c.yaml, err)
 			continue
 		}
-		if ce.Path != "/etc/oncall.yaml" || ce.Line != c.line || ce.Key != c.key || !strings.Contains(ce.Error(), c.says) {
+		if ce.Path != "/etc/oncall.yaml" || ce.Line != c.line || ce.Key != c.key || !strings.Contains(ce.Error(), c.says) || strings.Count(ce.Error(), c.key+":") != 1 {
 			t.Errorf("%q: got %q (line %d key %q); want line %d key %q saying %q", c.yaml, ce.Error(), ce.Line, ce.Key, c.line, c.key, c.says)
 		}
 	}
