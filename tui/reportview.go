@@ -95,7 +95,10 @@ func (v *reportView) content(w int) string {
 		lines = append(lines, para(st.Muted.Render, "reading the production queue and its label events…")...)
 	default:
 		lines = append(lines, "")
-		lines = append(lines, para(st.Bold.Render, fmt.Sprintf("%d incidents opened, %d still open", len(r.Incidents), len(r.StillOpen)))...)
+		for _, n := range r.Notices {
+			lines = append(lines, para(st.Warn.Render, "⚠ incomplete: "+n)...)
+		}
+		lines = append(lines, para(st.Bold.Render, fmt.Sprintf("%d incidents opened, %d of them not resolved yet", len(r.Incidents), len(r.StillOpen)))...)
 		lines = append(lines, para(st.Muted.Render, "now: "+model.OpenCounts(m.snap.Incidents))...)
 		counts, days := calendarDays(r, m.now)
 		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(counts))), st.Muted.Render("           "+strings.Join(days, " ")), "")

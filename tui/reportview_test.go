@@ -78,3 +78,16 @@ func TestReportsFitAndScrollAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// A report over a list cut short says so above its figures.
+func TestAnIncompleteReportSaysSo(t *testing.T) {
+	f := newFixture()
+	f.report = fixtureReport()
+	f.report.Notices = []string{"more than 100 ~incident issues in prod: showing the newest 100"}
+	m, _ := testModel(t, f, nil, testNow, 120, 40)
+	run(t, m, m.refreshAll())
+	press(t, m, "R")
+	if got := words(reportLines(t, screen(m))); !strings.Contains(got, "⚠ incomplete: more than 100 ~incident issues in prod: showing the newest 100") {
+		t.Fatalf("the report does not say it is incomplete:\n%s", got)
+	}
+}
