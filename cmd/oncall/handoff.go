@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // handoffFlags are the headless forms of oncall handoff.
@@ -16,20 +18,21 @@ type handoffFlags struct {
 	again   bool   // publish although the shift already has a handoff
 	asNote  bool   // add the file as a note to the shift's handoff
 	retry   bool   // re-arm held posts and flush the outbox
+	discard bool   // move the shift's draft aside
 }
 
-func (o handoffFlags) headless() bool { return o.print || o.publish != "" || o.retry }
+func (o handoffFlags) headless() bool { return o.print || o.publish != "" || o.retry || o.discard }
 
 func (o handoffFlags) check() error {
 	ways := 0
-	for _, set := range []bool{o.print, o.publish != "", o.retry} {
+	for _, set := range []bool{o.print, o.publish != "", o.retry, o.discard} {
 		if set {
 			ways++
 		}
 	}
 	switch {
 	case ways > 1:
-		return usageError{fmt.Errorf("give one of --print, --publish FILE or --retry")}
+		return usageError{fmt.Errorf("give one of --print, --publish FILE, --retry or --discard")}
 	case (o.again || o.asNote) && o.publish == "":
 		return usageError{fmt.Errorf("--again and --as-note go with --publish FILE")}
 	case o.again && o.asNote:
@@ -55,6 +58,8 @@ func newHandoffCmd(g *globals, stdout io.Writer) *cobra.Command {
     --as-note     add the file as a note to the existing handoff
   --retry         re-arms the handoffs GitLab refused for good (held: e.g. a token without
                   the api scope, since fixed) and tries everything in the outbox now
+  --discard       moves the current shift's draft aside (into drafts/discarded, where it can
+                  still be read): the editor starts afresh from the facts
   --sim           any of these (and the editor) on the embedded simulator, whose drafts and
                   outbox are kept apart from the real ones
 
@@ -76,6 +81,9 @@ printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 			cfg, clock, err := g.load()
 			if err != nil {
 				return err
+			}
+			if o.discard {
+				return discardDraft(cfg.Rotation, clock(), sf.on, stdout)
 			}
 			var body string
 			if o.publish != "" {
@@ -111,6 +119,27 @@ printed), 4 held: GitLab refused it for good; it is kept until --retry.`,
 	f.BoolVar(&o.again, "again", false, "with --publish: publish another handoff although the shift has one")
 	f.BoolVar(&o.asNote, "as-note", false, "with --publish: add the file as a note to the shift's handoff")
 	f.BoolVar(&o.retry, "retry", false, "re-arm held handoffs and try the outbox now")
+	f.BoolVar(&o.discard, "discard", false, "move the current shift's draft aside and start afresh")
 	sf.addFlags(cmd)
 	return cmd
+}
+
+// discardDraft moves the current shift's draft aside and says where it went.
+func discardDraft(rot model.Rotation, now time.Time, demo bool, stdout io.Writer) error {
+	st, err := store.Open(stateDir(demo))
+	if err != nil {
+		return err
+	}
+	cur := rot.ShiftAt(now)
+	key := model.HandoffKey(cur, rot.NextShift(cur))
+	moved, ok, err := st.DiscardDraft(key, now)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		_, err = fmt.Fprintf(stdout, "no draft for the handoff %s\n", key)
+	default:
+		_, err = fmt.Fprintf(stdout, "the draft for the handoff %s is set aside in %s\n", key, moved)
+	}
+	return err
 }

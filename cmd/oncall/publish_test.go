@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 // lastHour is 15:20 UTC on the simulator's day: the EMEA shift's last hour.
@@ -260,5 +262,39 @@ func TestAReadOnlyTokenHoldsTheHandoffUntilRetry(t *testing.T) {
 	readOnly.Store(false)
 	if code, out, errs := oncall("handoff", "--retry", "--config", cfg, "--now", lastHour); code != 0 || !strings.Contains(out, "/-/issues/") {
 		t.Fatalf("--retry once the token is fixed: exit %d %q %s", code, out, errs)
+	}
+}
+
+// --discard sets the shift's draft aside, where it can still be read, and says so; with no
+// draft it says there is none.
+func TestDiscardSetsTheDraftAside(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	at := simNow.Format(time.RFC3339)
+	st, err := store.Open(stateDir(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rot := sim.DefaultOptions(simNow).Rotation
+	cur := rot.ShiftAt(simNow)
+	key := model.HandoffKey(cur, rot.NextShift(cur))
+	if err := st.SaveDraft(key, "# my notes at 3 a.m.\n"); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := oncall("handoff", "--sim", "--discard", "--now", at)
+	if code != 0 || !strings.Contains(out, "is set aside in ") {
+		t.Fatalf("exit %d %s\n%s", code, errs, out)
+	}
+	if _, _, ok, _ := st.LoadDraft(key); ok {
+		t.Fatal("the draft is still the shift's")
+	}
+	moved := strings.TrimSpace(out[strings.Index(out, "set aside in ")+len("set aside in "):])
+	if b, err := os.ReadFile(moved); err != nil || string(b) != "# my notes at 3 a.m.\n" {
+		t.Fatalf("the set-aside draft %s: %q, %v", moved, b, err)
+	}
+	if code, out, _ := oncall("handoff", "--sim", "--discard", "--now", at); code != 0 || !strings.Contains(out, "no draft for the handoff "+key) {
+		t.Fatalf("a second --discard: exit %d\n%s", code, out)
+	}
+	if code, _, errs := oncall("handoff", "--sim", "--discard", "--retry"); code != exitBadInput || !strings.Contains(errs, "give one of") {
+		t.Fatalf("--discard --retry: exit %d %s", code, errs)
 	}
 }

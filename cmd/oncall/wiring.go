@@ -88,19 +88,28 @@ func warn(w io.Writer, warnings []string) {
 	}
 }
 
+// stateDir is where drafts, the outbox and the journal live: apart for the simulator, so
+// that simulated drafts never mix with real ones.
+func stateDir(demo bool) string {
+	if demo {
+		return filepath.Join(store.DefaultDir(), "demo")
+	}
+	return store.DefaultDir()
+}
+
 // openState opens the state directory (a separate one for the simulator, so that simulated
 // drafts never mix with real ones) and the outbox that publishes through h. A cache
 // directory that cannot be written (read-only, full, no permission) turns the snapshot
 // cache off instead of stopping the dashboard: the returned state's Warnings say so
 // ("cache off: read-only file system (...)").
 func openState(h *hub.Hub, demo bool) (*outbox.Local, error) {
-	dir, cache := store.DefaultDir(), store.DefaultCacheDir()
-	if demo {
-		dir, cache = filepath.Join(dir, "demo"), filepath.Join(cache, "demo")
-	}
-	st, err := store.Open(dir)
+	st, err := store.Open(stateDir(demo))
 	if err != nil {
 		return nil, err
+	}
+	cache := store.DefaultCacheDir()
+	if demo {
+		cache = filepath.Join(cache, "demo")
 	}
 	l := outbox.NewLocal(st, h.PublishHandoff, h.ExistingHandoff)
 	if err := st.UseCacheDir(cache); err != nil {

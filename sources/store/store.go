@@ -164,6 +164,25 @@ func (s *Store) LoadDraft(key string) (text string, saved time.Time, ok bool, er
 // DraftPath is the file of key's draft, for $EDITOR.
 func (s *Store) DraftPath(key string) string { return s.draftPath(key) }
 
+// DiscardDraft moves key's draft out of the way, into drafts/discarded, named by when it
+// was discarded: the next draft of the shift starts afresh from the facts, and the old one
+// can still be read. ok is false when there was no draft.
+func (s *Store) DiscardDraft(key string, at time.Time) (moved string, ok bool, err error) {
+	dir := filepath.Join(s.dir, "drafts", "discarded")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", false, fmt.Errorf("discard the draft: %w", err)
+	}
+	moved = filepath.Join(dir, fileName(key)+"."+at.UTC().Format("20060102T150405Z")+".md")
+	err = os.Rename(s.draftPath(key), moved)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("discard the draft: %w", err)
+	}
+	return moved, true, nil
+}
+
 // DeleteDraft removes key's draft (after it was published).
 func (s *Store) DeleteDraft(key string) error {
 	err := os.Remove(s.draftPath(key))
