@@ -165,6 +165,9 @@ func TestEnterOpensDetailAndEscGoesBack(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", s, out)
 		}
 	}
+	if raw := m.View().Content; !strings.Contains(raw, "\x1b]8;;"+want.WebURL) {
+		t.Error("the detail's title is not a link to the issue (OSC 8)")
+	}
 	before := d.vp.YOffset()
 	press(t, m, "j", "j")
 	if d.vp.YOffset() != before+2 {

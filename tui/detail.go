@@ -152,8 +152,12 @@ func (d *detailView) status() string {
 func (d *detailView) render(width, height int) []string {
 	st := d.m.st
 	ref := fmt.Sprintf("%s#%d", d.ref.Project, d.ref.IID)
+	title := st.TitleActive
+	if d.row.url != "" {
+		title = title.Hyperlink(d.row.url) // OSC 8, where the terminal supports it; the address is cleaned text
+	}
 	lines := []string{
-		st.Rule.Render("━ ") + st.TitleActive.Render(fit(d.title, max(1, width-2))),
+		st.Rule.Render("━ ") + title.Render(fit(d.title, max(1, width-2))),
 		st.Muted.Render(fit(ref+d.meta(d.m.now), width)),
 	}
 	switch {
