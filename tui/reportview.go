@@ -102,9 +102,9 @@ func (v *reportView) content(w int) string {
 		lines = append(lines, para(st.Muted.Render, "now: "+model.OpenCounts(m.snap.Incidents))...)
 		counts, days := calendarDays(r, m.now)
 		lines = append(lines, "  per day  "+st.Accent.Render(spaced(model.Sparkline(counts))), st.Muted.Render("           "+strings.Join(days, " ")), "")
-		lines = append(lines, fit(st.ColHeader.Render("  SEV  OPENED  OPEN  MITIGATE median / p90   RESOLVE median / p90"), w))
+		lines = append(lines, fit(st.ColHeader.Render("  SEV  OPENED  NOT RESOLVED  MITIGATE median / p90   RESOLVE median / p90"), w))
 		for _, s := range r.BySeverity {
-			lines = append(lines, fit(fmt.Sprintf("  %s  %6d  %4d  %-24s %s", sevStyle(&m.st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
+			lines = append(lines, fit(fmt.Sprintf("  %s  %6d  %12d  %-24s %s", sevStyle(&m.st, int(s.Severity)).Render(s.Severity.String()), s.Opened, s.StillOpen,
 				model.Span(s.TimeToMitigate.Median, s.TimeToMitigate.Count)+" / "+model.Span(s.TimeToMitigate.P90, s.TimeToMitigate.Count),
 				model.Span(s.TimeToResolve.Median, s.TimeToResolve.Count)+" / "+model.Span(s.TimeToResolve.P90, s.TimeToResolve.Count)), w))
 		}
