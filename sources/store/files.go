@@ -95,6 +95,24 @@ func (e *FileError) Unwrap() error { return e.Err }
 // fill memory; a file that grows past limit while it is read is refused too. Refusals are
 // *FileError.
 func ReadRegular(path string, limit int64) ([]byte, error) {
+	f, err := OpenRegular(path, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, tooLarge(path, int64(len(b)), limit)
+	}
+	return b, nil
+}
+
+// OpenRegular opens a regular file of at most limit bytes, refusing anything else as
+// ReadRegular does; the caller reads it (at most limit bytes) and closes it.
+func OpenRegular(path string, limit int64) (*os.File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -108,21 +126,15 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	if st, err = f.Stat(); err != nil {
+		f.Close()
 		return nil, err
 	}
 	if err := checkRegular(path, st, limit); err != nil {
+		f.Close()
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, tooLarge(path, int64(len(b)), limit)
-	}
-	return b, nil
+	return f, nil
 }
 
 func checkRegular(path string, st fs.FileInfo, limit int64) error {

@@ -104,3 +104,36 @@ func TestSize(t *testing.T) {
 		}
 	}
 }
+
+// The cache and the drafts are read as the config is: a FIFO or a device in their place is
+// refused, never waited on or read without end.
+func TestCacheAndDraftsAreReadOnlyFromRegularFiles(t *testing.T) {
+	state, cache := t.TempDir(), t.TempDir()
+	s, err := Open(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UseCacheDir(cache); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(cache, "snapshot.json"), 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.DraftPath("k")), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(s.DraftPath("k"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	within(t, 10*time.Second, func() {
+		if _, ok := s.LoadSnapshotHead(); ok {
+			t.Error("a FIFO gave a cache head")
+		}
+		if _, ok, err := s.LoadSnapshot(); ok || !errors.Is(err, ErrNotRegular) {
+			t.Errorf("a FIFO as the cache: ok %v, %v", ok, err)
+		}
+		if _, _, ok, err := s.LoadDraft("k"); ok || !errors.Is(err, ErrNotRegular) {
+			t.Errorf("a FIFO as a draft: ok %v, %v", ok, err)
+		}
+	})
+}

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"io"
-	"os"
 
 	"github.com/oncall-sre/oncall/model"
 )
@@ -37,14 +36,11 @@ func (s *Store) LoadSnapshotHead() (head SnapshotHead, ok bool) {
 	if s.snapshot == "" {
 		return head, false
 	}
-	f, err := os.Open(s.snapshot)
+	f, err := OpenRegular(s.snapshot, MaxSnapshot)
 	if err != nil {
 		return head, false
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return head, false
-	}
 	dec := json.NewDecoder(io.LimitReader(f, maxHead))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return head, false

@@ -100,13 +100,20 @@ func (s *Store) SaveSnapshot(snap model.Snapshot) error {
 	return writeAtomic(s.snapshot, b)
 }
 
+// Caps of what the store reads back: a snapshot of 10,000 issues is about 5 MB; a draft is
+// what one person typed (a handoff is published only up to 1 MB).
+const (
+	MaxSnapshot = 256 << 20
+	MaxDraft    = 16 << 20
+)
+
 // LoadSnapshot reads the cached snapshot; ok is false when there is none (or the cache is
 // off). A damaged cache is an error the caller may ignore: it is only a cache.
 func (s *Store) LoadSnapshot() (snap model.Snapshot, ok bool, err error) {
 	if s.snapshot == "" {
 		return snap, false, nil
 	}
-	b, err := os.ReadFile(s.snapshot)
+	b, err := ReadRegular(s.snapshot, MaxSnapshot)
 	if errors.Is(err, fs.ErrNotExist) {
 		return snap, false, nil
 	}
@@ -147,7 +154,7 @@ func (s *Store) SaveDraft(key, text string) error {
 // LoadDraft reads the draft of key and when it was saved; ok is false when there is none.
 func (s *Store) LoadDraft(key string) (text string, saved time.Time, ok bool, err error) {
 	path := s.draftPath(key)
-	b, err := os.ReadFile(path)
+	b, err := ReadRegular(path, MaxDraft)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", time.Time{}, false, nil
 	}
