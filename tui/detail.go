@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
@@ -18,16 +16,13 @@ import (
 // detailView shows one issue: its description, rendered as Markdown, and its latest notes.
 // The keys of the pane it was opened from act on it (a acknowledges a handoff).
 type detailView struct {
-	m       *Model
-	spec    *paneSpec
-	row     row // what the view was opened on
+	itemBase
 	seq     int // the latest request; older answers are dropped
 	ref     model.IssueRef
 	title   string // from the list, shown while the issue loads
 	loading bool
 	err     error
 	data    model.Detail
-	vp      viewport.Model
 }
 
 type detailMsg struct {
@@ -39,11 +34,7 @@ type detailMsg struct {
 
 // openDetail shows the item of r, from pane spec, and asks for its description and notes.
 func (m *Model) openDetail(spec *paneSpec, r row) tea.Cmd {
-	w, h := m.bodySize()
-	d := &detailView{m: m, spec: spec, row: r, ref: r.ref, title: r.title}
-	m.since.open(r.id)
-	m.changed()
-	d.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
+	d := &detailView{itemBase: newItemBase(m, spec, r), ref: r.ref, title: r.title}
 	m.push(d)
 	return d.load()
 }
@@ -98,48 +89,13 @@ func (d *detailView) restyle() {
 func (d *detailView) typing() bool { return false }
 
 func (d *detailView) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	k := &d.m.keys
-	switch {
-	case key.Matches(km, k.Back):
-		d.m.pop()
-	case key.Matches(km, k.Refresh):
-		return d.load()
-	case key.Matches(km, k.OpenURL):
-		return d.m.openURL(d.row.url)
-	case key.Matches(km, k.Copy):
-		return d.m.copyURL(d.row.url)
-	case scrollKey(&d.vp, km, k):
-	default:
-		for _, a := range d.spec.actions {
-			if key.Matches(km, a.binding(k)) {
-				return a.run(d.m, d.row)
-			}
-		}
+	if km, ok := msg.(tea.KeyPressMsg); ok {
+		return d.itemKey(km, d.load)
 	}
 	return nil
 }
 
-func (d *detailView) keys() keyHelp {
-	k := &d.m.keys
-	var own []key.Binding
-	for _, a := range d.spec.actions {
-		own = append(own, a.binding(k))
-	}
-	reload := withDesc(k.Refresh, "reload")
-	sections := []keySection{
-		{"Detail", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
-		{"Scroll", scrollBindings(k)},
-	}
-	if len(own) > 0 {
-		sections = append(sections, keySection{d.spec.title, own})
-	}
-	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k), scrollHint(k), reload}, own...)
-	return keyHelp{short: short, sections: sections}
-}
+func (d *detailView) keys() keyHelp { return d.itemKeys("Detail") }
 
 // status is how far the text is scrolled, for the footer.
 func (d *detailView) status() string {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
@@ -14,14 +12,11 @@ import (
 // pageView shows one PagerDuty incident: its alerts, notes and link. The Pages pane's keys
 // act on it.
 type pageView struct {
-	m       *Model
-	spec    *paneSpec
-	row     row
+	itemBase
 	seq     int
 	loading bool
 	err     error
 	data    model.PageDetail
-	vp      viewport.Model
 }
 
 type pageDetailMsg struct {
@@ -31,11 +26,7 @@ type pageDetailMsg struct {
 }
 
 func openPage(m *Model, spec *paneSpec, r row) tea.Cmd {
-	w, h := m.bodySize()
-	v := &pageView{m: m, spec: spec, row: r}
-	m.since.open(r.id)
-	m.changed()
-	v.vp = viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))
+	v := &pageView{itemBase: newItemBase(m, spec, r)}
 	if p, ok := m.page(r.page); ok {
 		v.data.Page = p // shown while the detail loads
 	}
@@ -77,46 +68,13 @@ func (v *pageView) restyle() {
 func (v *pageView) typing() bool { return false }
 
 func (v *pageView) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	k := &v.m.keys
-	switch {
-	case key.Matches(km, k.Back):
-		v.m.pop()
-	case key.Matches(km, k.Refresh):
-		return v.load()
-	case key.Matches(km, k.OpenURL):
-		return v.m.openURL(v.row.url)
-	case key.Matches(km, k.Copy):
-		return v.m.copyURL(v.row.url)
-	case scrollKey(&v.vp, km, k):
-	default:
-		for _, a := range v.spec.actions {
-			if key.Matches(km, a.binding(k)) {
-				return a.run(v.m, v.row)
-			}
-		}
+	if km, ok := msg.(tea.KeyPressMsg); ok {
+		return v.itemKey(km, v.load)
 	}
 	return nil
 }
 
-func (v *pageView) keys() keyHelp {
-	k := &v.m.keys
-	var own []key.Binding
-	for _, a := range v.spec.actions {
-		own = append(own, a.binding(k))
-	}
-	reload := withDesc(k.Refresh, "reload")
-	short := append([]key.Binding{k.Back, withDesc(k.Help, "help"), shortQuit(k)}, own...)
-	short = append(short, reload)
-	return keyHelp{short: short, sections: []keySection{
-		{"Page", []key.Binding{k.Back, reload, k.OpenURL, k.Copy, k.Help, k.Quit}},
-		{"Scroll", scrollBindings(k)},
-		{v.spec.title, own},
-	}}
-}
+func (v *pageView) keys() keyHelp { return v.itemKeys("Page") }
 
 func (v *pageView) render(width, height int) []string {
 	st, p := v.m.st, v.data.Page
