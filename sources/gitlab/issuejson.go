@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
-	"time"
 	"unicode/utf8"
-
-	gl "gitlab.com/gitlab-org/api/client-go"
 )
 
 // A page of issues is most of a refresh's CPU, and most of an issue's bytes are fields oncall
@@ -214,13 +211,13 @@ func (p *pageParser) issue() *slimIssue {
 		case fWebURL:
 			p.string(&is.WebURL)
 		case fCreatedAt:
-			p.time(&is.CreatedAt)
+			nullable(p, &is.CreatedAt)
 		case fUpdatedAt:
-			p.time(&is.UpdatedAt)
+			nullable(p, &is.UpdatedAt)
 		case fClosedAt:
-			p.time(&is.ClosedAt)
+			nullable(p, &is.ClosedAt)
 		case fDueDate:
-			p.dueDate(&is.DueDate)
+			nullable(p, &is.DueDate)
 		case fLabels:
 			p.labels(&is.Labels)
 		case fAuthor:
@@ -291,34 +288,22 @@ func endsNumber(c byte) bool {
 	return c == ',' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t'
 }
 
-// time reads a *time.Time field: null sets nil, a string goes to time.Time's
-// UnmarshalJSON (into the time a duplicate key made, or a new one), as encoding/json does.
-func (p *pageParser) time(dst **time.Time) {
+// nullable reads a pointer field of a type with its own UnmarshalJSON (a *time.Time, a
+// *gl.ISOTime): null sets nil, a string goes to the type's UnmarshalJSON (into the value a
+// duplicate key made, or a new one), as encoding/json does.
+func nullable[T any, PT interface {
+	*T
+	json.Unmarshaler
+}](p *pageParser, dst **T) {
 	switch {
 	case p.i < len(p.b) && p.b[p.i] == 'n':
 		p.literal("null")
 		*dst = nil
 	case p.i < len(p.b) && p.b[p.i] == '"':
 		if *dst == nil {
-			*dst = new(time.Time)
+			*dst = new(T)
 		}
-		p.custom(*dst)
-	default:
-		p.fallback(dst)
-	}
-}
-
-// dueDate reads a *gl.ISOTime the same way.
-func (p *pageParser) dueDate(dst **gl.ISOTime) {
-	switch {
-	case p.i < len(p.b) && p.b[p.i] == 'n':
-		p.literal("null")
-		*dst = nil
-	case p.i < len(p.b) && p.b[p.i] == '"':
-		if *dst == nil {
-			*dst = new(gl.ISOTime)
-		}
-		p.custom(*dst)
+		p.custom(PT(*dst))
 	default:
 		p.fallback(dst)
 	}
