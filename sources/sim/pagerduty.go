@@ -159,17 +159,26 @@ func (s *Sim) serveOnCalls(w http.ResponseWriter, r *http.Request, _ caller) {
 		}
 		return list[a].start.Before(list[b].start)
 	})
-	lo := min(offset, len(list))
-	hi := min(lo+limit, len(list))
+	writePDList(w, r, "oncalls", list, offset, limit, func(oc oncall) map[string]any {
+		return s.onCallJSON(oc, loadZone(q.Get("time_zone"), oc.who.tz), full)
+	})
+}
+
+// writePDList writes one page of a PagerDuty list (classic pagination): the items from
+// offset, at most limit, rendered, with "more", and "total" only when the request asked
+// for it (total=true), as PagerDuty does.
+func writePDList[T any](w http.ResponseWriter, r *http.Request, key string, items []T, offset, limit int, render func(T) map[string]any) {
+	lo := min(offset, len(items))
+	hi := min(lo+limit, len(items))
 	out := make([]map[string]any, 0, hi-lo)
-	for _, oc := range list[lo:hi] {
-		out = append(out, s.onCallJSON(oc, loadZone(q.Get("time_zone"), oc.who.tz), full))
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
 	}
 	var total any
-	if q.Get("total") == "true" {
-		total = len(list)
+	if r.URL.Query().Get("total") == "true" {
+		total = len(items)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"oncalls": out, "limit": limit, "offset": offset, "more": hi < len(list), "total": total})
+	writeJSON(w, http.StatusOK, map[string]any{key: out, "limit": limit, "offset": offset, "more": hi < len(items), "total": total})
 }
 
 // targetOnCalls are the on-calls of one escalation target overlapping [since, until].

@@ -52,17 +52,7 @@ func (s *Sim) serveIncidents(w http.ResponseWriter, r *http.Request, _ caller) {
 		}
 		match = append(match, in)
 	}
-	lo := min(offset, len(match))
-	hi := min(lo+limit, len(match))
-	out := make([]map[string]any, 0, hi-lo)
-	for _, in := range match[lo:hi] {
-		out = append(out, s.incidentJSON(in, include))
-	}
-	var total any
-	if q.Get("total") == "true" {
-		total = len(match)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": out, "limit": limit, "offset": offset, "more": hi < len(match), "total": total})
+	writePDList(w, r, "incidents", match, offset, limit, func(in *pdIncident) map[string]any { return s.incidentJSON(in, include) })
 }
 
 func includes(r *http.Request) map[string]bool {
@@ -99,20 +89,16 @@ func (s *Sim) serveAlerts(w http.ResponseWriter, r *http.Request, _ caller) {
 		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 		return
 	}
-	lo := min(offset, len(in.alerts))
-	hi := min(lo+limit, len(in.alerts))
-	out := make([]map[string]any, 0, hi-lo)
-	for _, a := range in.alerts[lo:hi] {
-		out = append(out, map[string]any{
+	writePDList(w, r, "alerts", in.alerts, offset, limit, func(a pdAlert) map[string]any {
+		return map[string]any{
 			"id": a.id, "type": "alert", "summary": a.summary,
 			"self": "https://api.pagerduty.com/incidents/" + in.id + "/alerts/" + a.id, "html_url": pdWeb + "/alerts/" + a.id,
 			"created_at": utcTime(a.created), "status": a.status, "alert_key": a.key, "service": s.serviceRef(in.service),
 			"body":     map[string]any{"type": "alert_body", "contexts": []any{}, "details": map[string]any{"summary": a.summary}},
 			"incident": map[string]any{"id": in.id, "type": "incident_reference"}, "suppressed": false, "severity": a.severity,
 			"integration": ref("generic_events_api_inbound_integration", "PI"+a.id[1:6], "Alertmanager", "services/integrations"),
-		})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": out, "limit": limit, "offset": offset, "more": hi < len(in.alerts), "total": nil})
+		}
+	})
 }
 
 // serveNotes answers GET /incidents/:id/notes: every note, oldest first, not paged.
@@ -161,11 +147,5 @@ func (s *Sim) servePDUsers(w http.ResponseWriter, r *http.Request, _ caller) {
 			match = append(match, p)
 		}
 	}
-	lo := min(offset, len(match))
-	hi := min(lo+limit, len(match))
-	out := make([]map[string]any, 0, hi-lo)
-	for _, p := range match[lo:hi] {
-		out = append(out, s.pdUser(p, true))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out, "limit": limit, "offset": offset, "more": hi < len(match), "total": nil})
+	writePDList(w, r, "users", match, offset, limit, func(p *person) map[string]any { return s.pdUser(p, true) })
 }
