@@ -186,31 +186,9 @@ func closestLabel(name string, existing []string) string {
 	}
 	best, bestDist := "", 1+len([]rune(name))/4
 	for _, e := range existing {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(e)); d < bestDist || d == bestDist && best == "" {
+		if d := model.EditDistance(strings.ToLower(name), strings.ToLower(e)); d < bestDist || d == bestDist && best == "" {
 			best, bestDist = e, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
