@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 	"math/rand/v2"
 	"time"
 
@@ -27,16 +28,7 @@ const (
 )
 
 // sleep waits d or until ctx is done; tests replace it to run without waiting.
-var sleep = func(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var sleep = pace.Sleep
 
 // retry runs fn through call until it succeeds, fails for good, or the next try could not
 // start before budget (or ctx's deadline, if sooner) runs out. Each try gets what is left

@@ -77,7 +77,12 @@ func (l *Limiter) sleepUntil(ctx context.Context, until time.Time) error {
 	if l.SleepUntil != nil {
 		return l.SleepUntil(ctx, until)
 	}
-	t := time.NewTimer(time.Until(until))
+	return Sleep(ctx, time.Until(until))
+}
+
+// Sleep waits d, or until ctx is done (then it says why).
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
