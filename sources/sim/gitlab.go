@@ -177,8 +177,10 @@ func (s *Sim) listIssues(w http.ResponseWriter, r *http.Request, escaped string)
 		s.mu.Unlock()
 		return
 	}
-	rendered, views, missing := pageOf(p, out[page.lo:page.hi])
-	s.mu.Unlock()
+	rendered, views, missing := func() ([][]byte, []issueView, []*issue) {
+		defer s.mu.Unlock() // whatever happens while the page is picked, the lock is let go
+		return pageOf(p, out[page.lo:page.hi])
+	}()
 	s.writePage(w, rendered, views, missing)
 }
 

@@ -115,3 +115,18 @@ func TestAChangeShowsInTheNextList(t *testing.T) {
 		t.Fatalf("user_notes_count %v after a note; was %v", got, was)
 	}
 }
+
+// A page far past the last (page*per_page beyond an int) is empty, and the simulator goes
+// on answering.
+func TestAPageFarPastTheLastIsEmpty(t *testing.T) {
+	srv, _ := simtest.NewTestServer(t, sim.DefaultOptions(now), nil)
+	for _, page := range []string{"100000000000000000", "3"} {
+		resp, issues := listJSON(t, srv.URL+project(prodPath)+"/issues?per_page=100&page="+page)
+		if resp.StatusCode != http.StatusOK || len(issues) != 0 {
+			t.Fatalf("page %s: %d, %d issues", page, resp.StatusCode, len(issues))
+		}
+	}
+	if _, issues := listJSON(t, srv.URL+project(prodPath)+"/issues?per_page=5"); len(issues) != 5 {
+		t.Fatalf("after them, the first page has %d issues", len(issues))
+	}
+}

@@ -67,6 +67,9 @@ func paginate(w http.ResponseWriter, r *http.Request, total int) (pageWindow, bo
 		links = append(links, link(pages, "last"))
 	}
 	h.Set("Link", strings.Join(links, ", "))
-	lo := min((page-1)*perPage, total)
+	lo := total // a page past the last is empty (and page*perPage may not fit an int)
+	if page <= pages {
+		lo = min((page-1)*perPage, total)
+	}
 	return pageWindow{lo: lo, hi: min(lo+perPage, total)}, true
 }
