@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/outbox"
+	"github.com/oncall-sre/oncall/sources/store"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -79,13 +83,42 @@ func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHando
 		return opts, nil, err
 	}
 	state.Store.Clock = clock // drafts are dated on the dashboard's clock (--now included)
-	if demo == nil {
-		// The first refresh asks GitLab only for what changed since the last run.
-		h.SeedFromCache(state.Store)
-	}
 	opts.Backend, opts.Local = h, state
+	if demo == nil {
+		// The first refresh asks GitLab only for what changed since the last run; the
+		// cache is read once, for that and for the first frame.
+		shared := sharedCache{Local: state, load: onceSnapshot(state.LoadSnapshot)}
+		h.SeedFromCache(shared)
+		opts.Local = shared
+	}
 	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
 	return opts, stop, nil
+}
+
+// sharedCache is the local state whose snapshot cache is read once, at start, for both the
+// hub's seed and the dashboard's first frame (nothing reads it again: the dashboard only
+// writes it from then on).
+type sharedCache struct {
+	*outbox.Local
+	load func() (model.Snapshot, bool, error)
+}
+
+func (c sharedCache) LoadSnapshot() (model.Snapshot, bool, error) { return c.load() }
+
+// onceSnapshot is load, run the first time it is asked for and remembered.
+func onceSnapshot(load func() (model.Snapshot, bool, error)) func() (model.Snapshot, bool, error) {
+	var once sync.Once
+	var snap model.Snapshot
+	var ok bool
+	var err error
+	return func() (model.Snapshot, bool, error) {
+		once.Do(func() { snap, ok, err = load() })
+		return snap, ok, err
+	}
+}
+
+func (c sharedCache) LoadSnapshotHead() (store.SnapshotHead, bool) {
+	return c.Store.LoadSnapshotHead()
 }
 
 // dashboardOptions are the TUI's options from the config and the terminal's environment.
