@@ -2,11 +2,12 @@ package tui
 
 import (
 	"encoding/base64"
-	"github.com/oncall-sre/oncall/model"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oncall-sre/oncall/model"
 )
 
 func TestSortCyclesAndSaysSo(t *testing.T) {

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/oncall-sre/oncall/model"
-	"github.com/oncall-sre/oncall/sources/outbox"
-	"github.com/oncall-sre/oncall/sources/store"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,7 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oncall-sre/oncall/cmd/oncall/config"
+	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/outbox"
+	"github.com/oncall-sre/oncall/sources/store"
 	"github.com/oncall-sre/oncall/tui"
 )
 

@@ -74,8 +74,7 @@ func New(cfg Config) (*Hub, error) {
 	}
 	cfg.GitLab.HTTPClient = apiClient(cfg.HTTPClient, cfg.MaxServerWait, "gitlab.url", cfg.GitLab.Token)
 	if cfg.LabelEventsFile != "" && cfg.GitLab.Events == nil {
-		// A damaged or unreadable file is an empty cache, rewritten at the next report.
-		cfg.GitLab.Events, _ = store.OpenLabelEvents(cfg.LabelEventsFile)
+		cfg.GitLab.Events = store.LabelEventsAt(cfg.LabelEventsFile) // read at the first report
 	}
 	gl, err := gitlab.New(cfg.GitLab)
 	if err != nil {

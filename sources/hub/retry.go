@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oncall-sre/oncall/sources/internal/pace"
 	"math/rand/v2"
 	"time"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 )
 
 // The one-shot commands (oncall status, report, handoff --print) run once, often from cron

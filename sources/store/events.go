@@ -169,3 +169,31 @@ func (c *LabelEvents) Save() error {
 	}
 	return nil
 }
+
+// LazyLabelEvents is the cache at a path, read at its first use: a command that makes no
+// report (status, a handoff) never reads it. A damaged or unreadable file is an empty
+// cache, rewritten at the next report.
+type LazyLabelEvents struct {
+	path string
+	once sync.Once
+	c    *LabelEvents
+}
+
+// LabelEventsAt is the cache at path, read when it is first asked.
+func LabelEventsAt(path string) *LazyLabelEvents { return &LazyLabelEvents{path: path} }
+
+func (l *LazyLabelEvents) cache() *LabelEvents {
+	l.once.Do(func() { l.c, _ = OpenLabelEvents(l.path) })
+	return l.c
+}
+
+// Get, Put and Save are LabelEvents', on the file read at the first of them.
+func (l *LazyLabelEvents) Get(ref model.IssueRef, updated time.Time) ([]model.LabelEvent, bool) {
+	return l.cache().Get(ref, updated)
+}
+
+func (l *LazyLabelEvents) Put(ref model.IssueRef, updated time.Time, events []model.LabelEvent) {
+	l.cache().Put(ref, updated, events)
+}
+
+func (l *LazyLabelEvents) Save() error { return l.cache().Save() }

@@ -112,3 +112,22 @@ func TestLabelEventsAreNotReadFromAFIFO(t *testing.T) {
 		t.Fatal("opening the cache hung on a FIFO")
 	}
 }
+
+// The cache a hub is given is read at its first use, not when the hub is made: a command
+// that makes no report never reads it.
+func TestLabelEventsAtIsReadAtItsFirstUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "label-events.json")
+	lazy := LabelEventsAt(path) // nothing there yet
+	ref := model.IssueRef{Project: "g/p", IID: 7}
+	c, err := OpenLabelEvents(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Put(ref, t0, events(2))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := lazy.Get(ref, t0); !ok || len(got) != 2 {
+		t.Fatalf("the file written after LabelEventsAt was not read at the first Get: %v %v", ok, got)
+	}
+}

@@ -2,12 +2,13 @@ package config
 
 import (
 	"fmt"
-	"github.com/oncall-sre/oncall/model"
 	"reflect"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/oncall-sre/oncall/model"
 )
 
 // unknownKeys finds every key of the document that File has no field for, at any depth,
