@@ -12,10 +12,12 @@ import (
 // rest of the snapshot as it comes: a refresh asks for what changed since the marks
 // straight away, and waits for the cached lists only to merge the answer into them.
 
-// pendingSeed is a snapshot still being read, and the marks read ahead of it.
+// pendingSeed is a snapshot still being read, and the marks read ahead of it. apply waits
+// for it and seeds the source with it, once: every caller of settle returns only when the
+// seed is in.
 type pendingSeed struct {
 	marks map[model.SourceID]model.Sync
-	load  func() (model.Snapshot, bool)
+	apply func()
 }
 
 // SeedFrom seeds the source with a snapshot being read: marks are its Sync, load reads the
@@ -24,28 +26,30 @@ type pendingSeed struct {
 func (s *Source) SeedFrom(marks map[model.SourceID]model.Sync, load func() (model.Snapshot, bool)) {
 	once := sync.OnceValues(load)
 	go once()
+	p := &pendingSeed{marks: marks}
+	p.apply = sync.OnceFunc(func() {
+		snap, ok := once()
+		if ok {
+			s.seed(snap, true) // a part read meanwhile is newer than the cache's
+		}
+		s.partsMu.Lock()
+		if s.pending == p {
+			s.pending = nil
+		}
+		s.partsMu.Unlock()
+	})
 	s.partsMu.Lock()
 	defer s.partsMu.Unlock()
-	s.pending = &pendingSeed{marks: marks, load: once}
+	s.pending = p
 }
 
-// settle waits for a pending seed, if any, and seeds the source with it.
+// settle waits for a pending seed, if any, to be in.
 func (s *Source) settle() {
 	s.partsMu.Lock()
 	p := s.pending
 	s.partsMu.Unlock()
-	if p == nil {
-		return
-	}
-	snap, ok := p.load()
-	s.partsMu.Lock()
-	current := s.pending == p
-	if current {
-		s.pending = nil
-	}
-	s.partsMu.Unlock()
-	if ok && current {
-		s.seed(snap, true) // a part read meanwhile is newer than the cache's
+	if p != nil {
+		p.apply()
 	}
 }
 
