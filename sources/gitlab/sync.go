@@ -222,9 +222,12 @@ func (s *Source) wholeQueue(ctx context.Context) (incidents []model.Incident, ch
 		changes = append(changes, L.NewChange(toIssue(project, is), scheduleText(is.Description), dueDate(is)))
 	}
 	sortQueue(incidents, changes)
-	sync = model.Sync{Since: earliest(incAt, chgAt).Add(-syncOverlap), Full: started, Scope: s.scope}
 	// A list cut at the page limit holds the newest issues only: merging changes into it
-	// would not give what a whole read gives, so it is read whole every time.
+	// would not give what a whole read gives, so it is read whole every time, and its
+	// snapshot carries no sync point for a later run to start from.
+	if !incCut && !chgCut {
+		sync = model.Sync{Since: earliest(incAt, chgAt).Add(-syncOverlap), Full: started, Scope: s.scope}
+	}
 	s.setQueue(queuePart{incidents: incidents, changes: changes, sync: sync, ok: !incCut && !chgCut})
 	return incidents, changes, sync, nil
 }
@@ -283,7 +286,9 @@ func (s *Source) OncallIssuesSynced(ctx context.Context) (out []model.OncallIssu
 		out = append(out, x)
 	}
 	sortOncall(out)
-	sync = model.Sync{Since: at.Add(-syncOverlap), Full: started, Scope: s.scope}
+	if !cut { // as for the queue: a cut list is no sync point
+		sync = model.Sync{Since: at.Add(-syncOverlap), Full: started, Scope: s.scope}
+	}
 	s.setOncall(oncallPart{issues: out, sync: sync, ok: !cut})
 	return out, sync, nil
 }

@@ -333,3 +333,27 @@ func TestSnapshotFromKeepsTheCachedPartOfAFailingSource(t *testing.T) {
 		t.Fatalf("~oncall health %+v", snap.Health[model.SourceOncall])
 	}
 }
+
+// A list cut at the page limit is no sync point: a run seeded with its snapshot reads it
+// whole again, and says again that it was cut.
+func TestACutListIsNoSyncPoint(t *testing.T) {
+	opts := bulk()
+	var log requestLog
+	srv, _ := simtest.NewTestServer(t, opts, log.wrap)
+	cfg := hubConfig(srv.URL, opts)
+	cfg.GitLab.PageSize, cfg.GitLab.MaxPages = 2, 1
+	first := newHub(t, cfg).Snapshot(context.Background(), now)
+	if len(first.Notices[model.SourceQueue]) == 0 {
+		t.Fatal("the queue was not cut")
+	}
+	h := newHub(t, cfg)
+	h.Seed(first)
+	log.take()
+	snap := h.Snapshot(context.Background(), now)
+	if lists := matching(log.take(), "production/issues?"); slices.ContainsFunc(lists, func(u string) bool { return strings.Contains(u, "updated_after") }) {
+		t.Fatalf("a cut queue was merged into: %v", lists)
+	}
+	if len(snap.Notices[model.SourceQueue]) == 0 {
+		t.Fatal("the seeded run does not say the queue was cut")
+	}
+}
