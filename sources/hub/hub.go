@@ -133,7 +133,9 @@ func (h *Hub) call(ctx context.Context, timeout time.Duration, fn func(context.C
 	ctx, hint := httpx.WithHint(ctx)
 	err := h.redact(fn(ctx))
 	if err != nil && hint.RetryAfter() > 0 {
-		err = &model.RetryAfterError{Err: err, After: hint.RetryAfter()}
+		// Every wait a server imposes is capped here, whichever layer heard of it (the
+		// transport's Retry-After, the pacer's RateLimit-Reset).
+		err = &model.RetryAfterError{Err: err, After: min(hint.RetryAfter(), h.cfg.MaxServerWait)}
 	}
 	return err
 }

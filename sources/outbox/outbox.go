@@ -24,8 +24,10 @@ import (
 // PublishFunc sends one post and returns the issue it is (new, or found from an earlier try).
 type PublishFunc func(context.Context, model.HandoffPost) (model.HandoffNote, error)
 
-// MaxServerWait caps how long a server's Retry-After can hold a post back, whatever it says.
-const MaxServerWait = 15 * time.Minute
+// MaxServerWait bounds how long a server's Retry-After can hold a post back, whatever it
+// says. The hub has already capped it at the configured max_server_wait (at most a day);
+// this is the bound for a publisher that did not.
+const MaxServerWait = 24 * time.Hour
 
 // Outbox drains the store's outbox through publish.
 type Outbox struct {

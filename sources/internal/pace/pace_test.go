@@ -242,6 +242,20 @@ func TestAWaitPastTheDeadlineFailsAtOnce(t *testing.T) {
 	}
 }
 
+// The pacer's clock may not be the wall clock (a test's, a server's): the wait is weighed
+// against the time left before the deadline, not against the deadline on the pacer's clock.
+func TestTheDeadlineIsWeighedOnTheWallClock(t *testing.T) {
+	c := &clock{t: start.Add(-24 * time.Hour)} // a day behind the wall clock
+	l := c.limiter()
+	l.known, l.tokens, l.reset = true, 0, c.t.Add(40*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var we *WaitError
+	if err := l.Wait(ctx); !errors.As(err, &we) || c.slept != 0 {
+		t.Fatalf("a 40s wait with 10s left: %v, slept %s; want a WaitError and no sleep", err, c.slept)
+	}
+}
+
 // Hostile headers: negative, huge, garbage. No wait is longer than the cap.
 func TestHostileHeadersAreBounded(t *testing.T) {
 	for name, set := range map[string]func(http.Header){
