@@ -1,4 +1,5 @@
-// Package redact keeps tokens out of what oncall shows and stores. A hostile or broken
+// Package redact keeps tokens out of what oncall shows and stores, and an error's text safe
+// to show. A hostile or broken
 // server may echo a token back, and hide it from a plain search: an escape character before
 // it (which a sanitiser then eats together with the token's first letter), or zero-width and
 // other invisible characters inside it. Matching is done on the text with those characters
@@ -152,7 +153,7 @@ func (r redactor) error(err error) error {
 		if r.clean(e.Error()) && r.clean(e.Hint) {
 			return err
 		}
-		return &model.PermanentError{Err: r.error(e.Err), Hint: Text(e.Hint, r...)}
+		return &model.PermanentError{Err: r.error(e.Err), Hint: r.text(e.Hint)}
 	case *model.RetryAfterError:
 		if r.clean(e.Error()) {
 			return err
@@ -162,11 +163,15 @@ func (r redactor) error(err error) error {
 	if r.clean(err.Error()) {
 		return err
 	}
-	return &redacted{msg: Text(err.Error(), r...), err: err, r: r}
+	return &redacted{msg: r.text(err.Error()), err: err, r: r}
 }
 
-// clean reports whether s holds no secret.
-func (r redactor) clean(s string) bool { return Text(s, r...) == s }
+// clean reports whether s holds no secret and nothing a terminal would act on.
+func (r redactor) clean(s string) bool { return r.text(s) == s }
+
+// text is s with its secrets replaced, made safe to show on one line: an error's text may
+// carry what a server sent (a redirect's host, a message), escape sequences included.
+func (r redactor) text(s string) string { return model.CleanLine(Text(s, r...)) }
 
 // redacted shows a redacted text and unwraps to the redacted causes of the original.
 type redacted struct {
