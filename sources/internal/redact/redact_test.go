@@ -109,3 +109,27 @@ func TestTransportRedactsErrorBodies(t *testing.T) {
 		t.Fatalf("error body %s", body)
 	}
 }
+
+// A body longer than what is kept is cut; a token the cut goes through leaves none of its
+// letters behind.
+func TestTransportLeavesNoPartOfACutToken(t *testing.T) {
+	for shift := range len(tok) {
+		prefix := strings.Repeat("x", maxErrorBody-shift)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, prefix+tok+" trailing")
+		}))
+		c := &http.Client{Transport: &Transport{Secrets: []string{tok}}}
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		tail := string(body[len(body)-min(len(body), 2*len(tok)):])
+		if len(body) > maxErrorBody || strings.Contains(tail, tok[:2]) {
+			t.Fatalf("cut %d letters into the token: the body ends %q", shift, tail)
+		}
+	}
+}

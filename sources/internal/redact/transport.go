@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 )
 
 // maxErrorBody is how much of an error answer is kept: enough for any API's message.
@@ -27,14 +28,35 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode < 400 {
 		return resp, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+1))
 	_ = resp.Body.Close()
-	if err != nil {
+	switch {
+	case err != nil:
 		body = nil // what was read may be cut inside a token; drop it
+	case len(body) > maxErrorBody:
+		body = dropCutSecret(body[:maxErrorBody], t.Secrets)
 	}
 	body = JSON(body, t.Secrets...)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	return resp, nil
+}
+
+// dropCutSecret ends a body cut short before the visible characters that could be the
+// start of a secret the cut went through: a secret of n characters leaves at most n-1 of
+// them, which no search for the whole of it would find.
+func dropCutSecret(body []byte, secrets []string) []byte {
+	longest := 0
+	for _, sec := range secrets {
+		longest = max(longest, utf8.RuneCountInString(sec))
+	}
+	for drop := longest - 1; drop > 0 && len(body) > 0; {
+		r, n := utf8.DecodeLastRune(body)
+		body = body[:len(body)-n]
+		if !invisible(r) {
+			drop--
+		}
+	}
+	return body
 }
