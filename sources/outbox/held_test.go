@@ -232,6 +232,13 @@ func TestASecondFlushLeavesTheWorkToTheHolder(t *testing.T) {
 	if err != nil || !rep.Busy || len(rep.Waiting) != 1 || second.Load() != 0 || !strings.Contains(strings.Join(rep.Warnings, ""), "another oncall is publishing") {
 		t.Fatalf("while another flush holds the outbox: %v %+v (published %d)", err, rep, second.Load())
 	}
+	// A flush given up on while it waits (quit, a deadline) says so, not that another
+	// process holds the outbox.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if rep, err := other.Flush(cancelled, now); !errors.Is(err, context.Canceled) || rep.Busy {
+		t.Fatalf("a cancelled flush: %v %+v; want context.Canceled", err, rep)
+	}
 	close(release)
 	if rep := <-done; len(rep.Published) != 1 {
 		t.Fatalf("holder: %+v", rep)

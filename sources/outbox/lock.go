@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 	"github.com/oncall-sre/oncall/sources/store"
 )
 
@@ -41,16 +42,14 @@ func (o *Outbox) lock(ctx context.Context) (unlock func(), ok bool, err error) {
 		case !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR):
 			f.Close()
 			return nil, false, fmt.Errorf("lock the outbox: %w", err)
-		case ctx.Err() != nil || !time.Now().Before(deadline):
+		case ctx.Err() != nil:
+			f.Close()
+			return nil, false, ctx.Err() // given up on (quit, a deadline): nobody else holds it
+		case !time.Now().Before(deadline):
 			f.Close()
 			return nil, false, nil
 		}
-		t := time.NewTimer(min(pause, time.Until(deadline)))
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-		}
-		t.Stop()
+		_ = pace.Sleep(ctx, min(pause, time.Until(deadline)))
 		pause = min(2*pause, 100*time.Millisecond)
 	}
 }
