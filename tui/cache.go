@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"maps"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
@@ -49,14 +51,13 @@ func (m *Model) saveCacheSoon() tea.Cmd {
 }
 
 // saveCacheCmd writes a copy of the snapshot: the command runs off the UI goroutine, which
-// goes on changing the original's health map.
+// goes on changing the original's maps (health, sync points, notices) as sources answer.
+// Its lists are never changed in place, only replaced. LastSuccess dates each part: the
+// next start shows it that old.
 func (m *Model) saveCacheCmd() tea.Cmd {
 	m.cacheScheduled = false
 	snap := m.snap
-	snap.Health = make(map[model.SourceID]model.Health, len(m.snap.Health))
-	for id, h := range m.snap.Health {
-		snap.Health[id] = h // LastSuccess dates each part; the next start shows it that old
-	}
+	snap.Health, snap.Sync, snap.Notices = maps.Clone(m.snap.Health), maps.Clone(m.snap.Sync), maps.Clone(m.snap.Notices)
 	l := m.opts.Local
 	return func() tea.Msg { _ = l.SaveSnapshot(snap); return nothingMsg{} }
 }
