@@ -92,8 +92,11 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.clockTick(), m.refreshAll(), m.after(m.opts.Refresh, refreshTickMsg{}), tea.RequestBackgroundColor,
 		m.firstReport(), m.pagerDutyMeCmd(), m.labelWarningsCmd()}
 	if m.opts.Local != nil {
-		k, _ := m.currentHandoff()
-		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd(), m.loadDraftCmd(k))
+		cmds = append(cmds, m.loadCacheCmd(), m.flushCmd())
+		if !m.opts.OpenHandoff { // the editor reads the draft itself
+			k, _ := m.currentHandoff()
+			cmds = append(cmds, m.loadDraftCmd(k))
+		}
 	}
 	if m.opts.OpenHandoff {
 		cmds = append(cmds, m.openEditor())

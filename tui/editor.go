@@ -163,6 +163,9 @@ func (e *editor) draftLoaded(msg draftLoadedMsg) tea.Cmd {
 	if msg.err != nil {
 		e.saveErr = msg.err
 	}
+	if e.phase != phaseLoading && e.phase != phaseExternal {
+		return nil // a second read of the draft (the dashboard's, at start): the first is in
+	}
 	if e.phase == phaseExternal {
 		e.phase = phaseEditing
 		if msg.ok {

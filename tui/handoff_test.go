@@ -144,6 +144,23 @@ func TestKeysTypedBeforeTheDraftIsReadAreKept(t *testing.T) {
 	}
 }
 
+// A second read of the draft answering after the first (the dashboard's own, at start)
+// changes nothing: the draft is not put in twice.
+func TestASecondReadOfTheDraftChangesNothing(t *testing.T) {
+	m, _, world := handoffModel(t, nil)
+	k, _ := m.currentHandoff()
+	if err := world.local.SaveDraft(k, "# my draft\n"); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := m.Update(keyPress("h"))
+	typeText(t, m, "early words")
+	run(t, m, cmd)
+	run(t, m, m.loadDraftCmd(k))
+	if got := m.editor.ta.Value(); strings.Count(got, "# my draft") != 1 {
+		t.Fatalf("draft %q", got)
+	}
+}
+
 func TestRestoredDraftIsOfferedBackAndQuitAsks(t *testing.T) {
 	m, _, world := handoffModel(t, nil)
 	k, _ := m.currentHandoff()
