@@ -55,11 +55,12 @@ func (m *Model) acknowledgeCmd(ref model.IssueRef) tea.Cmd {
 	}
 }
 
-// applyAck shows the acknowledgement in the Handoffs pane, or why it failed.
-func (m *Model) applyAck(msg ackMsg) {
+// applyAck shows the acknowledgement in the Handoffs pane, or why it failed, and says
+// whether it was made.
+func (m *Model) applyAck(msg ackMsg) bool {
 	if msg.err != nil {
 		m.sayFailed("acknowledge failed: " + explain(msg.err))
-		return
+		return false
 	}
 	// A new slice: a cache write may be reading the old one.
 	hs := append([]model.HandoffNote(nil), m.snap.Handoffs...)
@@ -72,4 +73,5 @@ func (m *Model) applyAck(msg ackMsg) {
 	m.snap.Handoffs = hs
 	m.changed()
 	m.say(fmt.Sprintf("acknowledged #%d", msg.ref.IID))
+	return true
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -38,7 +39,9 @@ func (f *fixture) Fetch(ctx context.Context, id model.SourceID, now time.Time) (
 	f.mu.Lock()
 	f.calls[id]++
 	err, hang, started := f.err[id], f.hang, f.started
-	part := f.world
+	part := f.world // the model gets lists of its own, as from a real source
+	part.Incidents, part.Changes, part.OncallIssues = slices.Clone(part.Incidents), slices.Clone(part.Changes), slices.Clone(part.OncallIssues)
+	part.Handoffs, part.Pages.Open = slices.Clone(part.Handoffs), slices.Clone(part.Pages.Open)
 	f.mu.Unlock()
 	if started != nil {
 		started <- id
@@ -235,13 +238,31 @@ func (f *fixture) setPage(id, status string) (model.Page, error) {
 	if f.pageErr != nil {
 		return model.Page{}, f.pageErr
 	}
-	for i, p := range f.world.Pages.Open {
+	// As PagerDuty: the page changes, a resolved one leaves the open list, the counts
+	// follow. A new list: the model may hold the old one.
+	var changed *model.Page
+	pages := f.world.Pages
+	pages.Open, pages.Triggered, pages.Acknowledged = nil, 0, 0
+	for _, p := range f.world.Pages.Open {
 		if p.ID == id {
-			f.world.Pages.Open[i].Status = status
-			return f.world.Pages.Open[i], nil
+			p.Status = status
+			changed = &p
 		}
+		switch p.Status {
+		case model.PageTriggered:
+			pages.Triggered++
+		case model.PageAcknowledged:
+			pages.Acknowledged++
+		default:
+			continue
+		}
+		pages.Open = append(pages.Open, p)
 	}
-	return model.Page{}, errors.New("404 not found")
+	if changed == nil {
+		return model.Page{}, errors.New("404 not found")
+	}
+	f.world.Pages = pages
+	return *changed, nil
 }
 
 func (f *fixture) LabelWarnings(context.Context) ([]string, error) {

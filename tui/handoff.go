@@ -92,7 +92,10 @@ func (m *Model) handleHandoff(msg tea.Msg) (tea.Cmd, bool) {
 	case flushTickMsg:
 		return m.flushCmd(), true
 	case ackMsg:
-		m.applyAck(msg)
+		if m.applyAck(msg) {
+			// as after a page's acknowledgement: a refresh in flight would undo it
+			return m.refetch(model.SourceHandoffs), true
+		}
 		return nil, true
 	}
 	return nil, false

@@ -78,7 +78,9 @@ func (m *Model) handlePages(msg tea.Msg) (tea.Cmd, bool) {
 			}
 		}
 		m.say(fmt.Sprintf("%sd #%d", verb, msg.page.Number))
-		return nil, true
+		// A refresh asked before PagerDuty took the action would show the old status
+		// again: ask anew, which drops its answer.
+		return m.refetch(model.SourcePages), true
 	case pageDetailMsg:
 		for _, v := range m.stack {
 			if d, ok := v.(*pageView); ok && d.seq == msg.seq {

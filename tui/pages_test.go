@@ -131,3 +131,17 @@ func TestPageActionsThroughPagerDuty(t *testing.T) {
 		}
 	}
 }
+
+// A refresh asked before PagerDuty took the action answers with the old status: it must not
+// show the page triggered again.
+func TestARefreshInFlightDoesNotUndoAnAction(t *testing.T) {
+	m, _ := pagesModel(t, 160, 40)
+	stale := m.refreshSource(model.SourcePages)()
+	press(t, m, "a")
+	_, cmd := m.Update(keyPress("y"))
+	run(t, m, cmd)
+	m.Update(stale)
+	if p, _ := m.page("Q1"); p.Status != model.PageAcknowledged {
+		t.Fatalf("the page is %q again after an older refresh answered", p.Status)
+	}
+}
