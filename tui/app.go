@@ -51,6 +51,8 @@ type Model struct {
 	flash          string // a short message about the last action
 	flashAt        time.Time
 	flashTimer     time.Time // the message whose expiry is scheduled
+	flushAt        time.Time // when the outbox's retry timer fires; zero: none pending
+	flushSeq       int       // the latest retry timer
 	flashErr       bool      // the message says what failed
 
 	report reportState

@@ -22,7 +22,7 @@ type (
 		// unchecked: why an earlier handoff of the shift could not be looked for
 		unchecked error
 	}
-	flushTickMsg struct{}
+	flushTickMsg struct{ seq int } // only the latest scheduled one flushes
 )
 
 // currentHandoff is the rotation boundary the on-call engineer writes for now.
@@ -90,6 +90,10 @@ func (m *Model) handleHandoff(msg tea.Msg) (tea.Cmd, bool) {
 		m.askAboutExisting(msg)
 		return nil, true
 	case flushTickMsg:
+		if msg.seq != m.flushSeq {
+			return nil, true // replaced by an earlier one
+		}
+		m.flushAt = time.Time{}
 		return m.flushCmd(), true
 	case ackMsg:
 		if m.applyAck(msg) {
@@ -283,8 +287,12 @@ func (m *Model) applyOutbox(msg outboxMsg) tea.Cmd {
 			next = w.NextAttempt
 		}
 	}
-	if !next.IsZero() {
-		cmds = append(cmds, m.after(max(time.Second, next.Sub(m.opts.Clock())), flushTickMsg{}))
+	// One retry timer at a time: every answer of the outbox (at start, a publish, P) would
+	// otherwise start a chain of its own.
+	if at := m.opts.Clock().Add(max(time.Second, next.Sub(m.opts.Clock()))); !next.IsZero() && (m.flushAt.IsZero() || at.Before(m.flushAt)) {
+		m.flushSeq++
+		m.flushAt = at
+		cmds = append(cmds, m.after(at.Sub(m.opts.Clock()), flushTickMsg{seq: m.flushSeq}))
 	}
 	if len(msg.report.Published) > 0 {
 		cmds = append(cmds, m.refetch(model.SourceHandoffs))

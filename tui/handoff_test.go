@@ -330,6 +330,11 @@ func TestPublishWhileGitLabIsDownWaitsInTheOutbox(t *testing.T) {
 	if !strings.Contains(screen(m), "waiting in the outbox") {
 		t.Fatalf("no banner for the waiting handoff:\n%s", screen(m))
 	}
+	// Another answer of the outbox (P, here) starts no second retry timer.
+	run(t, m, m.flushCmd())
+	if n := ts.count(flushTickMsg{}); n != 1 {
+		t.Fatalf("%d retry timers of the outbox pending; want one", n)
+	}
 	down.Store(false)
 	later := m.outbox[0].NextAttempt
 	m.opts.Clock = func() time.Time { return later }

@@ -56,6 +56,19 @@ func (ts *timers) take(msg tea.Msg) []timer {
 	return out
 }
 
+// count says how many timers of msg's type are pending.
+func (ts *timers) count(msg tea.Msg) int {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	n := 0
+	for _, t := range ts.pending {
+		if reflect.TypeOf(t.msg) == reflect.TypeOf(msg) {
+			n++
+		}
+	}
+	return n
+}
+
 // fire delivers the pending timers of msg's type to m, and what follows from them.
 func (ts *timers) fire(t *testing.T, m *Model, msg tea.Msg) int {
 	t.Helper()
