@@ -197,7 +197,7 @@ func (m *Model) changed() {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	top := m.top()
 	switch {
-	case msg.String() == "ctrl+c" && m.quitting():
+	case m.quitting() && (msg.String() == "ctrl+c" || key.Matches(msg, m.keys.Quit)):
 		return m.leave() // asked twice
 	case msg.String() == "ctrl+c", !top.typing() && key.Matches(msg, m.keys.Quit):
 		return m.quit()

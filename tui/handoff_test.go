@@ -193,6 +193,12 @@ func TestRestoredDraftIsOfferedBackAndQuitAsks(t *testing.T) {
 	if !quits(press(t, m2, "y")) {
 		t.Fatal("y did not quit")
 	}
+	// q asked twice quits, as ctrl+c twice does; it never stacks a second question.
+	press(t, m2, "n")
+	press(t, m2, "q")
+	if !quits(press(t, m2, "q")) || len(m2.stack) > 2 {
+		t.Fatalf("a second q did not quit (%d views on the stack)", len(m2.stack))
+	}
 }
 
 func TestTypingQInTheEditorIsText(t *testing.T) {
