@@ -112,6 +112,7 @@ type flashExpiredMsg struct{}
 // reports and the editor; keys and the rest go to the view on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.stamp++ // a header built while the message was handled (for a size) is not the last word
 	if expiry := m.flashExpiry(); expiry != nil {
 		cmd = tea.Batch(cmd, expiry)
 	}
