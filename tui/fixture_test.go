@@ -24,6 +24,7 @@ type fixture struct {
 	hang    bool
 	started chan model.SourceID // when set, told of every fetch that started
 	pageErr error               // when set, what acting on a page answers
+	meErr   error               // when set, what PagerDuty answers to "who am I"
 	// labelWarnings is what the label check says
 	labelWarnings []string
 	report        *model.Report // what Report answers; nil: an error
@@ -209,6 +210,11 @@ func fixtureWorld() model.Snapshot {
 
 // pageErr, when set, is what PagerDuty answers to acting on a page.
 func (f *fixture) PagerDutyMe(context.Context) (model.Person, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.meErr != nil {
+		return model.Person{}, f.meErr
+	}
 	return model.Person{Name: "Ana Kowalska", Email: "ana@example.com", PagerDutyID: "PANA"}, nil
 }
 

@@ -38,7 +38,8 @@ type (
 		me  model.Person
 		err error
 	}
-	pageActionMsg struct {
+	pagerDutyMeRetryMsg struct{}
+	pageActionMsg       struct {
 		id, status string
 		page       model.Page
 		err        error
@@ -61,8 +62,13 @@ func (m *Model) handlePages(msg tea.Msg) (tea.Cmd, bool) {
 			me := msg.me
 			m.pages.me = &me
 			m.changed()
+		} else if !model.IsPermanent(msg.err) {
+			// PagerDuty is failing, which the pages' health shows; ask again later.
+			return m.after(m.opts.Refresh, pagerDutyMeRetryMsg{}), true
 		}
 		return nil, true
+	case pagerDutyMeRetryMsg:
+		return m.pagerDutyMeCmd(), true
 	case pageActionMsg:
 		delete(m.pages.pending, msg.id)
 		m.changed()

@@ -145,3 +145,21 @@ func TestARefreshInFlightDoesNotUndoAnAction(t *testing.T) {
 		t.Fatalf("the page is %q again after an older refresh answered", p.Status)
 	}
 }
+
+// A passing failure to learn who oncall acts as in PagerDuty is asked again later: the
+// pages assigned to you are then marked.
+func TestWhoAmIInPagerDutyIsAskedAgainAfterAFailure(t *testing.T) {
+	f := newFixture()
+	f.meErr = errors.New("pagerduty: 503 Service Unavailable")
+	m, ts := testModel(t, f, nil, testNow, 160, 40)
+	run(t, m, m.Init())
+	if m.pages.me != nil {
+		t.Fatal("known despite the failure")
+	}
+	f.mu.Lock()
+	f.meErr = nil
+	f.mu.Unlock()
+	if ts.fire(t, m, pagerDutyMeRetryMsg{}) != 1 || m.pages.me == nil {
+		t.Fatal("PagerDuty's user was not asked again")
+	}
+}
