@@ -399,11 +399,24 @@ func (d *dashboard) step(n int) {
 // visibleRows is how many item rows pane k shows.
 func (d *dashboard) visibleRows(k int) int {
 	_, body := d.m.bodySize()
-	h := d.heights(body)[k]
-	if h >= headerFrom {
-		return h - 2 // title and column header
+	visible, _, _ := paneLayout(d.heights(body)[k], len(d.panes[k].rows(d.m)))
+	return visible
+}
+
+// paneLayout is how a pane of height lines shows n rows: below its title, the column
+// header when there is room, as many rows as fit, and a last line that tells how many are
+// out of sight when they do not all fit.
+func paneLayout(height, n int) (visible int, header, overflow bool) {
+	header = height >= headerFrom
+	visible = height - 1
+	if header {
+		visible--
 	}
-	return max(0, h-1)
+	overflow = n > visible && visible > 1
+	if overflow {
+		visible--
+	}
+	return max(0, visible), header, overflow
 }
 
 // retryText says when a failing source is asked again, and what r can do about it: skip
@@ -460,15 +473,7 @@ func (d *dashboard) paneView(k, width, height int) []string {
 	}
 	lines := []string{title}
 
-	showHeader := height >= headerFrom
-	visible := height - 1
-	if showHeader {
-		visible--
-	}
-	overflow := len(rows) > visible && visible > 1
-	if overflow {
-		visible-- // the last line tells what is scrolled out of sight
-	}
+	visible, showHeader, overflow := paneLayout(height, len(rows))
 	p.offset = scrollTo(p.offset, p.cursor, visible)
 	tableHeight := visible
 	if showHeader {

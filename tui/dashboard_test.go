@@ -677,3 +677,26 @@ func TestATinyScreenShowsTheFocusedPane(t *testing.T) {
 		}
 	}
 }
+
+// pgdown moves by the rows on screen: the "↓ n more" line is not one of them.
+func TestPageDownMovesByTheRowsOnScreen(t *testing.T) {
+	f := newFixture()
+	f.set(func(w *model.Snapshot) {
+		for i := range 30 {
+			w.Incidents = append(w.Incidents, fixtureIncident(int64(5000+i), 3, model.StatusActive, fmt.Sprintf("Filler incident %02d", i), time.Duration(i+1)*time.Hour))
+		}
+	})
+	m, _ := testModel(t, f, nil, testNow, 100, 30)
+	run(t, m, m.refreshAll())
+	press(t, m, "1")
+	shown := 0
+	for _, l := range lines(screen(m)) {
+		if strings.Contains(l, "Filler incident") || strings.Contains(l, "Replication lag") || strings.Contains(l, "5xx") || strings.Contains(l, "Sidekiq") || strings.Contains(l, "Renovate") {
+			shown++
+		}
+	}
+	press(t, m, "pgdown")
+	if p := m.dash.focused(); p.cursor != shown {
+		t.Fatalf("pgdown moved to row %d; %d rows are on screen", p.cursor, shown)
+	}
+}
