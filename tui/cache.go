@@ -22,7 +22,7 @@ func (m *Model) applyCache(msg cacheLoadedMsg) {
 	if !msg.ok {
 		return
 	}
-	if m.since.last == nil {
+	if !m.since.known {
 		m.since.remember(msg.snap)
 	}
 	for id, h := range msg.snap.Health {

@@ -14,34 +14,42 @@ import (
 
 // sinceState is the snapshot of the last session and what was opened in this one.
 type sinceState struct {
-	last   *model.Snapshot
-	at     time.Time                          // when the last session's data was fresh
-	issues map[model.IssueRef]*model.Issue    // the last session's issues, every list
-	sev    map[model.IssueRef]*model.Incident // and its incidents
-	pages  map[string]bool                    // and its pages, by id
-	opened map[string]bool                    // rows opened in this session: their marks are cleared
+	known  bool                        // a last session is known
+	at     time.Time                   // when the last session's data was fresh
+	issues map[model.IssueRef]seenItem // the last session's changes and ~oncall issues
+	sev    map[model.IssueRef]seenItem // and its incidents
+	pages  map[string]bool             // and its pages, by id
+	opened map[string]bool             // rows opened in this session: their marks are cleared
 
 	summaryFor int // the data version summary was made for
 	summary    string
 }
 
-// remember keeps the cached snapshot as what was last looked at, indexed.
+// seenItem is what is compared of an item with its last session's version: only these,
+// so that the last session's snapshot is not kept.
+type seenItem struct {
+	notes    int
+	severity model.Severity
+	status   model.IncidentStatus
+}
+
+// remember indexes the cached snapshot as what was last looked at.
 func (s *sinceState) remember(snap model.Snapshot) {
-	s.last = &snap
+	s.known = true
 	for _, h := range snap.Health {
 		if h.LastSuccess.After(s.at) {
 			s.at = h.LastSuccess
 		}
 	}
-	s.issues, s.sev, s.pages = map[model.IssueRef]*model.Issue{}, map[model.IssueRef]*model.Incident{}, map[string]bool{}
-	for i := range snap.Incidents {
-		s.sev[snap.Incidents[i].IssueRef] = &snap.Incidents[i]
+	s.issues, s.sev, s.pages = map[model.IssueRef]seenItem{}, map[model.IssueRef]seenItem{}, map[string]bool{}
+	for _, in := range snap.Incidents {
+		s.sev[in.IssueRef] = seenItem{notes: in.UserNotes, severity: in.Severity, status: in.Status}
 	}
-	for i := range snap.Changes {
-		s.issues[snap.Changes[i].IssueRef] = &snap.Changes[i].Issue
+	for _, c := range snap.Changes {
+		s.issues[c.IssueRef] = seenItem{notes: c.UserNotes}
 	}
-	for i := range snap.OncallIssues {
-		s.issues[snap.OncallIssues[i].IssueRef] = &snap.OncallIssues[i].Issue
+	for _, o := range snap.OncallIssues {
+		s.issues[o.IssueRef] = seenItem{notes: o.UserNotes}
 	}
 	for _, p := range snap.Pages.Open {
 		s.pages[p.ID] = true
@@ -83,56 +91,55 @@ func (c change) badge() string {
 
 func rowID(is model.Issue) string { return fmt.Sprintf("%s#%d", is.Project, is.IID) }
 
-// issueChange compares an issue with its version in the last session (before; nil when
-// it was not there).
-func (s *sinceState) issueChange(is model.Issue, before *model.Issue) change {
+// issueChange compares an issue with its version in the last session (before; ok false
+// when it was not there).
+func (s *sinceState) issueChange(is model.Issue, before seenItem, ok bool) change {
 	switch {
-	case s.last == nil || s.opened[rowID(is)]:
+	case !s.known || s.opened[rowID(is)]:
 		return change{}
-	case before == nil:
+	case !ok:
 		return change{isNew: true}
 	}
-	return change{notes: max(0, is.UserNotes-before.UserNotes)}
+	return change{notes: max(0, is.UserNotes-before.notes)}
 }
 
 // incidentChange adds status and severity changes.
 func (s *sinceState) incidentChange(in model.Incident) change {
-	if s.last == nil {
+	if !s.known {
 		return change{}
 	}
-	before := s.sev[in.IssueRef]
-	if before == nil {
-		return s.issueChange(in.Issue, nil)
-	}
-	c := s.issueChange(in.Issue, &before.Issue)
-	if s.opened[rowID(in.Issue)] {
+	before, ok := s.sev[in.IssueRef]
+	c := s.issueChange(in.Issue, before, ok)
+	if !ok || s.opened[rowID(in.Issue)] {
 		return c
 	}
-	if before.Severity != in.Severity {
+	if before.severity != in.Severity {
 		c.severity = in.Severity
 	}
-	if before.Status != in.Status {
+	if before.status != in.Status {
 		c.status = strings.ToLower(in.Status.String())
 	}
 	return c
 }
 
 func (s *sinceState) changeChange(c model.Change) change {
-	return s.issueChange(c.Issue, s.issues[c.IssueRef])
+	before, ok := s.issues[c.IssueRef]
+	return s.issueChange(c.Issue, before, ok)
 }
 
 func (s *sinceState) oncallChange(o model.OncallIssue) change {
-	return s.issueChange(o.Issue, s.issues[o.IssueRef])
+	before, ok := s.issues[o.IssueRef]
+	return s.issueChange(o.Issue, before, ok)
 }
 
 func (s *sinceState) pageIsNew(p model.Page) bool {
-	return s.last != nil && !s.opened["page:"+p.ID] && !s.pages[p.ID]
+	return s.known && !s.opened["page:"+p.ID] && !s.pages[p.ID]
 }
 
 // sinceSummary is the one line: "since 03:10: 1 new S2, #4101 mitigated, 3 new notes".
 func (m *Model) sinceSummary() string {
 	s := &m.since
-	if s.last == nil {
+	if !s.known {
 		return ""
 	}
 	if s.summaryFor != m.version {
