@@ -149,6 +149,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case openedMsg:
+		if msg.none {
+			m.say("open it at " + msg.url + " (" + keyOf(m.keys.Copy) + " copies it)")
+		}
 		if msg.err != nil {
 			m.sayFailed("could not open the browser (" + msg.err.Error() + "): " + msg.url)
 		}

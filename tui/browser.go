@@ -15,8 +15,9 @@ import (
 // a session of its own; with no opener (over SSH, say), the address is shown instead.
 
 type openedMsg struct {
-	url string
-	err error
+	url  string
+	err  error
+	none bool // no opener here: the address is shown instead
 }
 
 // opener is the command that opens a URL here: $BROWSER (a list separated by colons, as
@@ -44,23 +45,23 @@ func opener() string {
 }
 
 // openURL opens url with the opener, detached: its own session, no terminal, output
-// discarded. It waits for the opener (xdg-open returns once the browser has it) off the UI
-// goroutine.
+// discarded. The opener is looked for ($PATH) and waited for (xdg-open returns once the
+// browser has it) off the UI goroutine.
 func (m *Model) openURL(url string) tea.Cmd {
 	if url == "" {
 		m.say("this item has no address")
 		return nil
 	}
-	cmdline := opener()
+	find := opener
 	if m.opts.Opener != nil {
-		cmdline = m.opts.Opener()
-	}
-	if cmdline == "" {
-		m.say("open it at " + url + " (" + keyOf(m.keys.Copy) + " copies it)")
-		return nil
+		find = m.opts.Opener
 	}
 	m.say("opening " + url)
 	return func() tea.Msg {
+		cmdline := find()
+		if cmdline == "" {
+			return openedMsg{url: url, none: true}
+		}
 		args := append(strings.Fields(cmdline), url)
 		c := exec.Command(args[0], args[1:]...)
 		c.Stdin, c.Stdout, c.Stderr = nil, nil, nil // /dev/null: nothing reaches the screen

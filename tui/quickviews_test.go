@@ -65,8 +65,13 @@ func TestOpenTheSelectedItemInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _, _ := fixtureModel(t, 120, 40)
-	m.opts.Opener = func() string { return script }
-	press(t, m, "o")
+	looked := false
+	m.opts.Opener = func() string { looked = true; return script }
+	_, cmd := m.Update(keyPress("o"))
+	if looked {
+		t.Fatal("the opener was looked for ($PATH) on the UI goroutine")
+	}
+	run(t, m, cmd)
 	b, err := os.ReadFile(got)
 	if err != nil || strings.TrimSpace(string(b)) != "https://gitlab.example/prod/-/issues/4101" {
 		t.Fatalf("o opened %q (%v)", b, err)
