@@ -377,8 +377,9 @@ func (e *editor) external() tea.Cmd {
 	if cmdline == "" {
 		cmdline = "vi"
 	}
-	args := append(strings.Fields(cmdline), e.m.opts.Local.DraftPath(e.key))
-	c := exec.Command(args[0], args[1:]...)
+	// As git runs it: through the shell, which finds it in $PATH (in the child, not on the
+	// UI goroutine) and reads its arguments ("code --wait").
+	c := exec.Command("/bin/sh", "-c", cmdline+` "$@"`, "sh", e.m.opts.Local.DraftPath(e.key))
 	e.phase = phaseExternal
 	return e.saveCmd(tea.ExecProcess(c, func(err error) tea.Msg { return externalDoneMsg{err: err} }))
 }
