@@ -39,6 +39,12 @@ func TestANewS1OrATriggeredPageRingsTheBellAndNotifies(t *testing.T) {
 	})
 	l.send(refreshTickMsg{})
 	l.waitFor("the S3 to show", func(m *Model) bool { return strings.Contains(screen(m), "Slow CI") })
+	// A notification after it, waited for: one the S3 raised would be written before it.
+	f.set(func(w *model.Snapshot) {
+		w.Pages.Open = append(w.Pages.Open, model.Page{ID: "Q10", Number: 104301, Title: "[FIRING:1] Later", Status: "triggered"})
+	})
+	l.send(refreshTickMsg{})
+	l.waitOutput(&out, "the later page's notification", "page #104301 triggered: [FIRING:1] Later")
 	if strings.Contains(out.String(), "incident #4301") {
 		t.Fatal("an S3 incident raised a notification")
 	}
