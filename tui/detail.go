@@ -27,7 +27,6 @@ type detailView struct {
 
 type detailMsg struct {
 	seq    int
-	ref    model.IssueRef
 	detail model.Detail
 	err    error
 }
@@ -45,7 +44,7 @@ func (d *detailView) load() tea.Cmd {
 	b, ctx, ref, seq := d.m.opts.Backend, d.m.opts.Context, d.ref, d.seq
 	return func() tea.Msg {
 		det, err := b.Detail(ctx, ref)
-		return detailMsg{seq: seq, ref: ref, detail: det, err: err}
+		return detailMsg{seq: seq, detail: det, err: err}
 	}
 }
 

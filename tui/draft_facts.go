@@ -81,17 +81,17 @@ func (e *editor) readFactsDate(text string) {
 }
 
 // factsAge says how old the draft's facts are when that matters (older than staleFacts,
-// or restored from disk without a date), and whether that is a warning; "" otherwise.
-func (e *editor) factsAge(now time.Time) (string, bool) {
+// or restored from disk without a date); "" otherwise.
+func (e *editor) factsAge(now time.Time) string {
 	refresh := keyOf(e.m.keys.EdRegenerate) + " refreshes"
 	switch {
 	case !e.textFactsAt.IsZero() && now.Sub(e.textFactsAt) >= staleFacts:
-		return "facts from " + e.clock(e.textFactsAt, now) + ", " + model.Ago(now, e.textFactsAt) + " ago — " + refresh, true
+		return "facts from " + e.clock(e.textFactsAt, now) + ", " + model.Ago(now, e.textFactsAt) + " ago — " + refresh
 	case e.textFactsAt.IsZero() && !e.restored.IsZero() && strings.Contains(e.ta.Value(), model.HumanMarker):
 		// An older draft, undated: its facts are at least as old as the draft's last save.
-		return "facts from " + e.clock(e.restored, now) + " or earlier — " + refresh, true
+		return "facts from " + e.clock(e.restored, now) + " or earlier — " + refresh
 	}
-	return "", false
+	return ""
 }
 
 // clock is t in the engineer's zone: the time of day, with the weekday when not today.

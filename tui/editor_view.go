@@ -27,7 +27,7 @@ func (e *editor) render(width, height int) []string {
 func (e *editor) statusParts() []string {
 	st, now := e.m.st, e.m.opts.Clock()
 	var status []string
-	if age, _ := e.factsAge(now); age != "" && e.loaded() {
+	if age := e.factsAge(now); age != "" && e.loaded() {
 		status = append(status, st.Warn.Render(age)) // first: the one thing not to miss
 	}
 	switch {

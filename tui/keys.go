@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 )
 
@@ -137,24 +136,11 @@ type keySection struct {
 	keys  []key.Binding
 }
 
-// keyHelp is what a view offers the footer (ShortHelp) and the help screen (sections);
-// it satisfies bubbles' help.KeyMap.
+// keyHelp is what a view offers the footer (short) and the help screen (sections).
 type keyHelp struct {
 	short    []key.Binding
 	sections []keySection
 }
-
-func (h keyHelp) ShortHelp() []key.Binding { return h.short }
-
-func (h keyHelp) FullHelp() [][]key.Binding {
-	out := make([][]key.Binding, len(h.sections))
-	for i, s := range h.sections {
-		out[i] = s.keys
-	}
-	return out
-}
-
-var _ help.KeyMap = keyHelp{}
 
 // enabled returns b, enabled only when on is true: a disabled binding neither matches nor
 // shows in help.
