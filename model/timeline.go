@@ -132,8 +132,9 @@ func (l Labels) ResolvedAt(h IncidentHistory) time.Time {
 }
 
 // StillActive reports whether the incident is active now: open, and Active by the
-// transitions that stand (by its status label when it has no status events). The handoff
-// and the report use it alike.
+// transitions that stand (by its status label when it has no status events). It states
+// what the timeline means; the handoff reads the status label, which is where the
+// transitions end.
 func (l Labels) StillActive(h IncidentHistory) bool {
 	if h.State == "closed" {
 		return false

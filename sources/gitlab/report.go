@@ -184,27 +184,6 @@ func (s *Source) labelEvents(ctx context.Context, ref model.IssueRef) ([]model.L
 	return events, nil
 }
 
-// Histories reads the label events of incidents (reusing those of incidents that did not
-// change), so that a caller can tell by the transitions that stand which are still active
-// (model.Labels.StillActive), as the report does.
-func (s *Source) Histories(ctx context.Context, incidents []model.Incident) (out []model.IncidentHistory, err error) {
-	defer guard.Recover("gitlab", &err)
-	r := s.newEventReader(ctx)
-	for _, in := range incidents {
-		updated := in.UpdatedAt
-		r.start(in.Project, []*slimIssue{{IID: in.IID, UpdatedAt: &updated}})
-	}
-	got, err := r.wait()
-	if err != nil {
-		return nil, err
-	}
-	out = make([]model.IncidentHistory, len(incidents))
-	for i, in := range incidents {
-		out[i] = model.IncidentHistory{Incident: in, Events: got[in.IssueRef]}
-	}
-	return out, nil
-}
-
 // memEvents is the EventCache of a source without one on disk: it lives as long as the
 // source, and holds at most maxMemEvents issues.
 type memEvents struct {

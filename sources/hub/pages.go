@@ -8,11 +8,6 @@ import (
 
 // The pages of the Pages pane: their detail, and acknowledging and resolving them.
 
-// SetPagerDutyFrom sets the email of the PagerDuty user that pages are acknowledged and
-// resolved as (config pagerduty.from). Without it only a PagerDuty user API key can act,
-// as its own user. Safe to call at any time.
-func (h *Hub) SetPagerDutyFrom(email string) { h.pd.SetFrom(email) }
-
 // PagerDutyMe is the PagerDuty user oncall acts as (for "assigned to me" and to say who
 // acts): the configured From, else the user key's own user. With an account-level key and
 // no From it is a *model.PermanentError whose hint says to set pagerduty.from.

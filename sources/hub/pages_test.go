@@ -66,13 +66,18 @@ func TestPageActionsThroughTheHub(t *testing.T) {
 
 func TestAnAccountKeyNeedsFromAndSaysSo(t *testing.T) {
 	ctx := context.Background()
-	h := newPagesHub(t, sim.DefaultOptions(now), "pd-account-key")
+	opts := sim.DefaultOptions(now)
+	srv, _ := simtest.NewTestServer(t, opts, nil)
+	cfg := hubtest.Config(srv.URL, opts)
+	cfg.PagerDutyToken = "pd-account-key"
+	h := newHub(t, cfg)
 	id := pages(t, h).Open[0].ID
 	_, err := h.AcknowledgePage(ctx, id)
 	if !model.IsPermanent(err) || !strings.Contains(model.HintOf(err), "pagerduty.from") {
 		t.Fatalf("%v (hint %q)", err, model.HintOf(err))
 	}
-	h.SetPagerDutyFrom("pnowak@example.com")
+	cfg.PagerDutyFrom = "pnowak@example.com"
+	h = newHub(t, cfg)
 	if got, err := h.AcknowledgePage(ctx, id); err != nil || got.AcknowledgedBy[len(got.AcknowledgedBy)-1].Name != "Piotr Nowak" {
 		t.Fatalf("%v %+v", err, got)
 	}

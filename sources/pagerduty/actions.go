@@ -101,16 +101,6 @@ func (s *Source) fromEmail(ctx context.Context) (string, error) {
 	return me.Email, err
 }
 
-// Acknowledge acknowledges page id (see SetStatus).
-func (s *Source) Acknowledge(ctx context.Context, id string) (model.Page, error) {
-	return s.SetStatus(ctx, id, model.PageAcknowledged)
-}
-
-// Resolve resolves page id (see SetStatus).
-func (s *Source) Resolve(ctx context.Context, id string) (model.Page, error) {
-	return s.SetStatus(ctx, id, model.PageResolved)
-}
-
 // SetStatus acknowledges or resolves page id as Me, and returns the page as PagerDuty then
 // shows it. A page already in that state is left alone (no error). A resolved page is not
 // acknowledged: PagerDuty would reopen it ("setting the status to acknowledged will reopen

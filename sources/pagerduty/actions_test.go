@@ -47,20 +47,20 @@ func TestActAsTheUserOfAUserKey(t *testing.T) {
 	if !page.AssignedTo(me) {
 		t.Errorf("the triggered page is Piotr's (the EOC): %+v", page.Assignees)
 	}
-	got, err := s.Acknowledge(bg, page.ID)
+	got, err := s.SetStatus(bg, page.ID, model.PageAcknowledged)
 	if err != nil || got.Status != model.PageAcknowledged || len(got.AcknowledgedBy) != 1 || got.AcknowledgedBy[0].PagerDutyID != me.PagerDutyID {
 		t.Fatalf("acknowledge: %v %+v", err, got)
 	}
-	if got, err := s.Acknowledge(bg, page.ID); err != nil || got.Status != model.PageAcknowledged || puts.Load() != 1 {
+	if got, err := s.SetStatus(bg, page.ID, model.PageAcknowledged); err != nil || got.Status != model.PageAcknowledged || puts.Load() != 1 {
 		t.Errorf("acknowledging again is harmless and sends nothing: %v %+v, %d writes", err, got, puts.Load())
 	}
-	if got, err := s.Resolve(bg, page.ID); err != nil || got.Status != model.PageResolved || puts.Load() != 2 {
+	if got, err := s.SetStatus(bg, page.ID, model.PageResolved); err != nil || got.Status != model.PageResolved || puts.Load() != 2 {
 		t.Fatalf("resolve: %v %+v", err, got)
 	}
-	if got, err := s.Resolve(bg, page.ID); err != nil || got.Status != model.PageResolved || puts.Load() != 2 {
+	if got, err := s.SetStatus(bg, page.ID, model.PageResolved); err != nil || got.Status != model.PageResolved || puts.Load() != 2 {
 		t.Errorf("resolving again is harmless and sends nothing: %v %+v", err, got)
 	}
-	got, err = s.Acknowledge(bg, page.ID)
+	got, err = s.SetStatus(bg, page.ID, model.PageAcknowledged)
 	if !model.IsPermanent(err) || !strings.Contains(model.HintOf(err), "would reopen it") || got.Status != model.PageResolved || puts.Load() != 2 {
 		t.Errorf("acknowledging a resolved page would reopen it: %v %+v", err, got)
 	}
@@ -78,11 +78,11 @@ func TestAnAccountKeyActsOnlyAsTheConfiguredFrom(t *testing.T) {
 		t.Fatalf("an account key has no user: %v (hint %q)", err, model.HintOf(err))
 	}
 	page := triggered(t, s)
-	if _, err := s.Acknowledge(bg, page.ID); !model.IsPermanent(err) || puts.Load() != 0 {
+	if _, err := s.SetStatus(bg, page.ID, model.PageAcknowledged); !model.IsPermanent(err) || puts.Load() != 0 {
 		t.Fatalf("no From, no write: %v, %d writes", err, puts.Load())
 	}
 	s.SetFrom("nobody@example.com")
-	_, err = s.Acknowledge(bg, page.ID)
+	_, err = s.SetStatus(bg, page.ID, model.PageAcknowledged)
 	if !model.IsPermanent(err) || !strings.Contains(model.HintOf(err), "nobody@example.com) is not the email of a PagerDuty user") {
 		t.Errorf("From that is nobody's: %v (hint %q)", err, model.HintOf(err))
 	}
@@ -91,7 +91,7 @@ func TestAnAccountKeyActsOnlyAsTheConfiguredFrom(t *testing.T) {
 	if err != nil || me.Name != "Chloé Martin" || me.PagerDutyID == "" {
 		t.Fatalf("From's user: %v %+v", err, me)
 	}
-	got, err := s.Acknowledge(bg, page.ID)
+	got, err := s.SetStatus(bg, page.ID, model.PageAcknowledged)
 	if err != nil || got.Status != model.PageAcknowledged || got.AcknowledgedBy[0].Name != "Chloé Martin" {
 		t.Fatalf("acknowledge as From: %v %+v", err, got)
 	}
@@ -102,7 +102,7 @@ func TestAReadOnlyKeyIsToldSo(t *testing.T) {
 	opts.PagerDuty.ReadOnly = true
 	srv, _ := simtest.NewTestServer(t, opts, nil)
 	s := New(srv.URL, sim.UserToken("pnowak"), nil)
-	_, err := s.Resolve(bg, triggered(t, s).ID)
+	_, err := s.SetStatus(bg, triggered(t, s).ID, model.PageResolved)
 	if !model.IsPermanent(err) || !strings.Contains(err.Error(), "403") || !strings.Contains(model.HintOf(err), "it is read-only") {
 		t.Fatalf("%v (hint %q)", err, model.HintOf(err))
 	}
@@ -122,7 +122,7 @@ func TestResolvedMeanwhileIsHarmless(t *testing.T) {
 		})
 	})
 	s := New(srv.URL, sim.UserToken("pnowak"), nil)
-	if got, err := s.Resolve(bg, triggered(t, s).ID); err != nil || got.Status != model.PageResolved {
+	if got, err := s.SetStatus(bg, triggered(t, s).ID, model.PageResolved); err != nil || got.Status != model.PageResolved {
 		t.Fatalf("%v %+v", err, got)
 	}
 }
@@ -166,7 +166,7 @@ func TestPageDetail(t *testing.T) {
 		if _, err := s.PageDetail(bg, bad); err == nil {
 			t.Errorf("id %q accepted", bad)
 		}
-		if _, err := s.Acknowledge(bg, bad); err == nil {
+		if _, err := s.SetStatus(bg, bad, model.PageAcknowledged); err == nil {
 			t.Errorf("id %q accepted", bad)
 		}
 	}

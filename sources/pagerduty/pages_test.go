@@ -182,7 +182,7 @@ func TestExtraTopLevelFieldsAreIgnored(t *testing.T) {
 	if _, err := s.Me(ctx); err != nil {
 		t.Errorf("me: %v", err)
 	}
-	if _, err := s.Acknowledge(ctx, p.Open[0].ID); err != nil {
+	if _, err := s.SetStatus(ctx, p.Open[0].ID, model.PageAcknowledged); err != nil {
 		t.Errorf("acknowledge: %v", err)
 	}
 }

@@ -36,8 +36,8 @@ func TestRetryAfter(t *testing.T) {
 		{http.Header{}, 0},
 	}
 	for _, c := range cases {
-		if got := RetryAfter(c.h, now); got != c.want {
-			t.Errorf("RetryAfter(%v) = %s; want %s", c.h, got, c.want)
+		if got := min(ServerWait(c.h, now), DefaultMaxWait); got != c.want {
+			t.Errorf("ServerWait(%v), capped = %s; want %s", c.h, got, c.want)
 		}
 	}
 }

@@ -17,11 +17,6 @@ const DefaultMaxWait = 15 * time.Minute
 // a larger number is an instant, and an instant in the past means "now".
 const deltaLimit = 365 * 24 * 60 * 60
 
-// RetryAfter is how long the server asked to wait, capped at DefaultMaxWait.
-func RetryAfter(h http.Header, now time.Time) time.Duration {
-	return min(ServerWait(h, now), DefaultMaxWait)
-}
-
 // ServerWait reads how long the server asked to wait, uncapped: Retry-After (delta seconds
 // or an HTTP date, RFC 9110 10.2.3), else RateLimit-Reset (delta seconds or a Unix time, see
 // deltaLimit), else RateLimit-ResetTime (an HTTP date, GitLab). 0 when none says.
