@@ -207,3 +207,12 @@ func TestOpenCountsSaysTheSameEverywhere(t *testing.T) {
 		t.Errorf("OpenCounts(nil) = %q", got)
 	}
 }
+
+func TestShortenCutsBetweenCharacters(t *testing.T) {
+	if got := Shorten("ééééé", 3); got != "éé…" {
+		t.Errorf("Shorten = %q", got)
+	}
+	if got := Shorten("short", 10); got != "short" {
+		t.Errorf("Shorten = %q", got)
+	}
+}

@@ -73,3 +73,12 @@ func isBidiControl(r rune) bool {
 	}
 	return false
 }
+
+// Shorten cuts s to at most n characters (runes, never inside one), the last an ellipsis
+// when it was cut: for what a server says, in one line of an error.
+func Shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:max(0, n-1)]) + "…"
+	}
+	return s
+}

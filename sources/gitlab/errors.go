@@ -141,9 +141,4 @@ func isWrite(er *gl.ErrorResponse) bool {
 }
 
 // firstWords keeps an error message short enough for a hint.
-func firstWords(s string) string {
-	if r := []rune(s); len(r) > 120 {
-		return string(r[:119]) + "…"
-	}
-	return s
-}
+func firstWords(s string) string { return model.Shorten(s, 120) }

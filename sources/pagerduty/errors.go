@@ -63,10 +63,7 @@ func message(ae pd.APIError) string {
 			msg += ": " + detail
 		}
 	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
-	}
-	return msg
+	return model.Shorten(msg, 301)
 }
 
 // hint says in words what the engineer can do about a permanent failure.

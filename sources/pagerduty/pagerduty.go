@@ -77,9 +77,5 @@ func parseTime(s string) (time.Time, error) {
 }
 
 func quote(s string) string {
-	s = model.CleanLine(s)
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return `"` + s + `"`
+	return `"` + model.Shorten(model.CleanLine(s), 41) + `"`
 }
