@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -277,5 +279,9 @@ func TestStatusStartsFromItsCache(t *testing.T) {
 	}
 	if incremental < 2 { // the production queue and the ~oncall issues
 		t.Fatalf("the second run read its lists whole: %v", lists)
+	}
+	// It keeps a cache, and nothing else: no state directory (drafts, outbox) is made.
+	if _, err := os.Stat(filepath.Join(os.Getenv("XDG_STATE_HOME"), "oncall")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("status made the state directory: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/hub"
+	"github.com/oncall-sre/oncall/sources/store"
 )
 
 func newStatusCmd(g *globals, stdout io.Writer) *cobra.Command {
@@ -70,15 +71,14 @@ func statusSnapshot(ctx context.Context, h *hub.Hub, cached bool, now time.Time,
 	if !cached {
 		return h.Snapshot(ctx, now)
 	}
-	local, err := openState(h, false)
+	cache, err := store.OpenCache(store.DefaultCacheDir())
 	if err != nil {
 		fmt.Fprintf(stderr, "oncall: warning: %v (reading everything)\n", err)
 		return h.Snapshot(ctx, now)
 	}
-	warn(stderr, local.Warnings)
-	snap := h.SnapshotFromCache(ctx, local.Store, now)
+	snap := h.SnapshotFromCache(ctx, cache, now)
 	if ctx.Err() == nil {
-		if err := local.Store.SaveSnapshot(snap); err != nil {
+		if err := cache.SaveSnapshot(snap); err != nil {
 			fmt.Fprintf(stderr, "oncall: warning: cache not written: %v\n", err)
 		}
 	}

@@ -49,6 +49,13 @@ func Open(dir string) (*Store, error) {
 	return &Store{dir: dir, snapshot: filepath.Join(dir, "snapshot.json")}, nil
 }
 
+// OpenCache is a store of the snapshot cache in dir alone (no drafts, no outbox), for a
+// command that only reads and writes the cache; an error says why the cache is off.
+func OpenCache(dir string) (*Store, error) {
+	s := &Store{}
+	return s, s.UseCacheDir(dir)
+}
+
 // DefaultCacheDir is $XDG_CACHE_HOME/oncall.
 func DefaultCacheDir() string {
 	xdg.Reload()
