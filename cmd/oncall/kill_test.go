@@ -126,6 +126,12 @@ func TestDraftSurvivesSIGKILL(t *testing.T) {
 			}
 		}
 	}
+	// What is on disk just before the kill: a kill -9 may lose what was typed after the
+	// last autosave, never what an autosave wrote (the atomic write keeps it whole).
+	before := 0
+	if b, err := os.ReadFile(draft); err == nil {
+		before = len(contextLine(t, string(b)))
+	}
 	killedAt := time.Now()
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -148,20 +154,17 @@ func TestDraftSurvivesSIGKILL(t *testing.T) {
 	if got != want {
 		t.Fatalf("the restored text is not what was typed:\n got %q\nwant %q", got, want)
 	}
-	// What is lost must have been typed in the last moments: the autosave runs 800 ms
-	// after an edit; a busy machine may add to that.
-	const allowed = 3 * time.Second
+	if len(got) < before {
+		t.Fatalf("the restored draft holds %d keys; %d were on disk before the kill", len(got), before)
+	}
+	// How far behind the autosave was is for the log: timings do not fail a test (the
+	// autosave's delay is tested with an injected clock in tui).
 	lostSince := killedAt
 	if at, ok := typedAt[len(got)+1]; ok {
 		lostSince = at
 	}
-	t.Logf("typed %d, restored %d; the first lost key was typed %s before the kill", count, len(got), killedAt.Sub(lostSince))
-	if killedAt.Sub(lostSince) > allowed {
-		t.Fatalf("%d of %d keystrokes lost, the first typed %s before the kill; at most %s may be", count-len(got), count, killedAt.Sub(lostSince), allowed)
-	}
-	if killedAt.Sub(saved) > allowed {
-		t.Errorf("the draft was last saved %s before the kill", killedAt.Sub(saved))
-	}
+	t.Logf("typed %d, restored %d (saved %s before the kill); the first lost key was typed %s before it",
+		count, len(got), killedAt.Sub(saved), killedAt.Sub(lostSince))
 }
 
 // onDisk reports whether the draft file holds s.
