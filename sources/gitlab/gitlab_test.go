@@ -31,26 +31,20 @@ func newSource(t *testing.T, url string, pageSize int) *Source {
 	return s
 }
 
-// countPages records the page numbers asked of each issue list, and how many were in flight at once.
+// countPages records the page numbers asked of each issue list. The later pages of the ~incident list are held until two of them are in
+// flight (or 10 s have passed): they overlap only when the client asks for them together.
 type countPages struct {
 	mu       sync.Mutex
 	events   int // label event requests
 	pages    map[string][]string
-	inFlight atomic.Int32
-	maxSeen  atomic.Int32
+	later    int           // later pages of the ~incident list that arrived
+	together chan struct{} // closed when two of them are in flight
+	alone    atomic.Bool   // one of them waited in vain
 }
 
 func (c *countPages) wrap(h http.Handler) http.Handler {
-	c.pages = map[string][]string{}
+	c.pages, c.together = map[string][]string{}, make(chan struct{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := c.inFlight.Add(1)
-		defer c.inFlight.Add(-1)
-		for {
-			m := c.maxSeen.Load()
-			if n <= m || c.maxSeen.CompareAndSwap(m, n) {
-				break
-			}
-		}
 		if strings.HasSuffix(r.URL.Path, "/resource_label_events") {
 			c.mu.Lock()
 			c.events++
@@ -58,9 +52,22 @@ func (c *countPages) wrap(h http.Handler) http.Handler {
 		}
 		if strings.HasSuffix(r.URL.Path, "/issues") {
 			c.mu.Lock()
-			c.pages[r.URL.Query().Get("labels")] = append(c.pages[r.URL.Query().Get("labels")], r.URL.Query().Get("page"))
+			q := r.URL.Query()
+			c.pages[q.Get("labels")] = append(c.pages[q.Get("labels")], q.Get("page"))
+			later := q.Get("labels") == "incident" && q.Get("page") != "" && q.Get("page") != "1"
+			if later {
+				if c.later++; c.later == 2 {
+					close(c.together)
+				}
+			}
 			c.mu.Unlock()
-			time.Sleep(5 * time.Millisecond) // let parallel pages overlap
+			if later {
+				select {
+				case <-c.together:
+				case <-time.After(10 * time.Second):
+					c.alone.Store(true)
+				}
+			}
 		}
 		h.ServeHTTP(w, r)
 	})
@@ -78,8 +85,8 @@ func TestQueuePagesInParallelAndMatchesOnePage(t *testing.T) {
 	if got := len(counter.pages["incident"]); got < 3 {
 		t.Fatalf("with 2 issues a page, incidents took %d requests; want several pages", got)
 	}
-	if counter.maxSeen.Load() < 2 {
-		t.Errorf("pages were fetched one at a time (max in flight %d)", counter.maxSeen.Load())
+	if counter.alone.Load() {
+		t.Error("the later pages of the ~incident list were fetched one at a time")
 	}
 	incAll, chgAll, err := newSource(t, srv.URL, 100).Queue(ctx)
 	if err != nil {
