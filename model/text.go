@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -79,6 +80,19 @@ func isBidiControl(r rune) bool {
 func Shorten(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:max(0, n-1)]) + "…"
+	}
+	return s
+}
+
+// Thousands writes n with its thousands grouped: 10,000.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	return s
 }

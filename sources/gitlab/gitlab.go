@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -171,14 +170,6 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 }
 
 // thousands writes n with a comma every three digits: 10,000.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 func person(name, username string) model.Person {
 	return model.Person{Name: cleanLine(name), Username: cleanLine(username)}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/oncall-sre/oncall/model"
 )
 
 // issueQuery is one list of a project's issues.
@@ -90,7 +92,7 @@ func (s *Source) read(ctx context.Context, q issueQuery) (issues []*slimIssue, c
 		return nil, false, served, describe(q.what(), q.project, err)
 	}
 	if cut {
-		n := thousands(s.cfg.MaxPages * s.cfg.PageSize)
+		n := model.Thousands(int64(s.cfg.MaxPages * s.cfg.PageSize))
 		notice(ctx, fmt.Sprintf("more than %s %s in %s: showing the newest %s", n, q.what(), q.project, n))
 	}
 	return dedupe(issues), cut, served, nil

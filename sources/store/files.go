@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+
+	"github.com/oncall-sre/oncall/model"
 )
 
 // SaveError is a write that did not happen. Its text is short enough for a status line
@@ -183,13 +185,5 @@ func Size(n int64) string {
 	case n >= 1<<20:
 		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 	}
-	return groupDigits(n) + " bytes"
-}
-
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return model.Thousands(n) + " bytes"
 }
