@@ -91,9 +91,10 @@ type HandoffNote struct {
 	Incoming   string           `json:"incoming,omitempty"` // username its body hands over to (HandoverLine)
 }
 
-// AssignedTo reports whether username is among the handoff's assignees.
-func (h HandoffNote) AssignedTo(username string) bool {
-	for _, a := range h.Assignees {
+// AssignedTo reports whether username is among the issue's assignees (a handoff's too:
+// it is an issue).
+func (is Issue) AssignedTo(username string) bool {
+	for _, a := range is.Assignees {
 		if username != "" && strings.EqualFold(a.Username, username) {
 			return true
 		}

@@ -62,7 +62,7 @@ func incidentRows(m *Model) ([]row, string) {
 			txt(model.Ago(now, i.CreatedAt), &st.Muted),
 			lead(st, i),
 		))
-		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = assignedTo(i.Issue, me), i.Status == model.StatusMitigated || i.Status == model.StatusResolved
+		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = i.AssignedTo(me), i.Status == model.StatusMitigated || i.Status == model.StatusResolved
 	}
 	sum := []string{model.OpenCounts(in)}
 	for s := model.Severity(1); s <= 4; s++ {
@@ -106,7 +106,7 @@ func changeRows(m *Model) ([]row, string) {
 			sinceCell(c.Title, m.since.changeChange(c), st),
 			txt(orDash(c.Owner()), &st.Muted),
 		))
-		rows[len(rows)-1].mine = assignedTo(c.Issue, me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
+		rows[len(rows)-1].mine = c.AssignedTo(me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
 	}
 	var sum []string
 	if inProgress > 0 {
@@ -139,7 +139,7 @@ func oncallRows(m *Model) ([]row, string) {
 			txt(model.Ago(now, o.CreatedAt), &st.Muted),
 			txt(orDash(o.Assignee()), &st.Muted),
 		))
-		rows[len(rows)-1].mine = assignedTo(o.Issue, me)
+		rows[len(rows)-1].mine = o.AssignedTo(me)
 	}
 	var sum []string
 	if ready > 0 {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/oncall-sre/oncall/model"
 )
 
 // Quick views: s cycles a pane's sort, m shows only what is mine (every pane), M hides
@@ -90,14 +88,4 @@ func (p *pane) shownSummary() string {
 		out = append(out, "by "+p.sort.name(p.spec))
 	}
 	return strings.Join(out, " · ")
-}
-
-// assignedTo reports whether username is among the issue's assignees.
-func assignedTo(is model.Issue, username string) bool {
-	for _, a := range is.Assignees {
-		if username != "" && strings.EqualFold(a.Username, username) {
-			return true
-		}
-	}
-	return false
 }
