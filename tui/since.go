@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,7 +90,10 @@ func (c change) badge() string {
 	return strings.Join(what, ", ")
 }
 
-func rowID(is model.Issue) string { return fmt.Sprintf("%s#%d", is.Project, is.IID) }
+// rowID and pageRowID name a row: opening it clears its mark by that name.
+func rowID(is model.Issue) string { return is.Project + "#" + strconv.FormatInt(is.IID, 10) }
+
+func pageRowID(p model.Page) string { return "page:" + p.ID }
 
 // issueChange compares an issue with its version in the last session (before; ok false
 // when it was not there).
@@ -133,7 +137,7 @@ func (s *sinceState) oncallChange(o model.OncallIssue) change {
 }
 
 func (s *sinceState) pageIsNew(p model.Page) bool {
-	return s.known && !s.opened["page:"+p.ID] && !s.pages[p.ID]
+	return s.known && !s.opened[pageRowID(p)] && !s.pages[p.ID]
 }
 
 // sinceSummary is the one line: "since 03:10: 1 new S2, #4101 mitigated, 3 new notes".

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +92,7 @@ type row struct {
 
 // issueRow is the row of a GitLab issue.
 func issueRow(is model.Issue, cells ...cell) row {
-	return row{id: is.Project + "#" + strconv.FormatInt(is.IID, 10), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
+	return row{id: rowID(is), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
 		created: is.CreatedAt, updated: is.UpdatedAt}
 }
 
