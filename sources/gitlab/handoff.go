@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/internal/guard"
@@ -60,18 +61,38 @@ func (s *Source) PublishHandoff(ctx context.Context, post model.HandoffPost) (h 
 	if post.Target != nil {
 		return s.publishNote(ctx, post)
 	}
-	// A failed search is an error: the post waits, rather than being created blind.
-	if found, ok, err := s.findPosted(ctx, post); err != nil || ok {
+	// The look for an earlier attempt and the assignees' ids, at once: one round trip
+	// before the create. A failed search is an error: the post waits, rather than being
+	// created blind.
+	var (
+		found   model.HandoffNote
+		posted  bool
+		userIDs = make([]int64, len(post.Assignees)) // 0: no such user
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	guard.Go(g, "gitlab", func() (err error) {
+		found, posted, err = s.findPosted(gctx, post)
+		return err
+	})
+	for i, username := range post.Assignees {
+		guard.Go(g, "gitlab", func() error {
+			users, _, err := s.c.Users.ListUsers(&gl.ListUsersOptions{Username: gl.Ptr(username)}, gl.WithContext(gctx))
+			if err != nil {
+				return describe("user @"+username, "", err)
+			}
+			if len(users) > 0 {
+				userIDs[i] = users[0].ID
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil || posted {
 		return found, err
 	}
 	var ids []int64
-	for _, username := range post.Assignees {
-		users, _, err := s.c.Users.ListUsers(&gl.ListUsersOptions{Username: gl.Ptr(username)}, gl.WithContext(ctx))
-		if err != nil {
-			return h, describe("user @"+username, "", err)
-		}
-		if len(users) > 0 {
-			ids = append(ids, users[0].ID)
+	for _, id := range userIDs {
+		if id != 0 {
+			ids = append(ids, id)
 		}
 	}
 	opt := &gl.CreateIssueOptions{

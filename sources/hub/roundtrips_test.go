@@ -17,3 +17,16 @@ func TestTheUserAndTheHandoffsAreReadAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Before a handoff is created, the look for an earlier attempt and the assignees' ids go
+// together: one round trip, then the create.
+func TestAHandoffsChecksGoTogether(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	h, _ := simHub(t, opts, simtest.Together(t, "/api/v4/users", "/api/v4/projects/"+opts.HandoffProject+"/issues"), nil)
+	post := model.HandoffPost{ID: "oncallhandoff43", Project: opts.HandoffProject, Title: "On-call handoff", Body: "b",
+		Labels: []string{"oncall-handoff"}, Assignees: []string{"pnowak"}}
+	got, err := h.PublishHandoff(context.Background(), post)
+	if err != nil || len(got.Assignees) != 1 {
+		t.Fatalf("published %+v: %v", got, err)
+	}
+}
