@@ -53,6 +53,9 @@ func countedPages[T any](ctx context.Context, maxPages, parallel int, first []T,
 	g.SetLimit(max(parallel, 1))
 	for n := int64(2); n <= last && gctx.Err() == nil; n++ {
 		guard.Go(g, "gitlab", func() (err error) {
+			if err := gctx.Err(); err != nil { // done while this page waited for a slot
+				return err
+			}
 			pages[n], _, err = page(gctx, n)
 			return err
 		})
@@ -83,6 +86,9 @@ func pageWaves[T any](ctx context.Context, maxPages, parallel int, first []T, pa
 		g, gctx := errgroup.WithContext(ctx)
 		for n := lo; n <= hi && gctx.Err() == nil; n++ {
 			guard.Go(g, "gitlab", func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
 				items, resp, err := page(gctx, n)
 				if err == nil {
 					wave[n-lo], next[n-lo] = items, resp.NextPage
