@@ -27,9 +27,10 @@ type Model struct {
 	width  int
 	height int
 	now    time.Time
-	// version changes whenever what the panes show may have: the snapshot, the theme, the
-	// minute (ages). Panes keep their rows until it does.
-	version int
+	// version changes whenever what the panes show may have: the snapshot, the theme.
+	// Panes keep their rows until it does. minute counts the turns of the clock's minute:
+	// the ages, and the [new] marks, are of the minute the cells were made in.
+	version, minute int
 
 	snap       model.Snapshot
 	sources    map[model.SourceID]*sourceState
@@ -180,7 +181,8 @@ func (m *Model) tick() {
 	before := m.now
 	m.now = m.opts.Clock()
 	if !m.now.Truncate(time.Minute).Equal(before.Truncate(time.Minute)) {
-		m.changed()
+		m.minute++ // the ages: the panes make the cells on screen again, not all their rows
+		m.bodyStamp++
 	}
 	for _, id := range m.opts.Backend.Sources() {
 		if m.snap.Health[id].Failing() {

@@ -29,6 +29,11 @@ func newDashboard(m *Model) *dashboard {
 	}
 	d.input.Prompt = "/"
 	d.input.CharLimit = 200
+	// A steady cursor: a blinking one asks for a frame twice a second while the filter is
+	// open, for nothing the engineer needs.
+	styles := d.input.Styles()
+	styles.Cursor.Blink = false
+	d.input.SetStyles(styles)
 	return d
 }
 
@@ -178,7 +183,7 @@ func (d *dashboard) moveCursor(msg tea.KeyPressMsg) {
 		return
 	}
 	p.cursor = max(0, min(p.cursor, len(rows)-1))
-	p.selected = rows[p.cursor].id
+	p.selected = rows[p.cursor].key()
 }
 
 // keys are the dashboard's bindings; the focused pane's own come with them.
@@ -492,7 +497,7 @@ func (d *dashboard) paneView(k, width, height int) []string {
 		if p.lines == nil || p.linesWidth != width {
 			p.lines, p.linesWidth = map[int]string{}, width
 		}
-		lines = append(lines, renderTable(st, p.spec.columns, p.wide, rows, width, tableHeight, p.cursor, p.offset, focused, showHeader, p.lines)...)
+		lines = append(lines, renderTable(st, p.spec.columns, p.wide, rows, func(r *row) []cell { return p.cellsOf(m, r) }, width, tableHeight, p.cursor, p.offset, focused, showHeader, p.lines)...)
 	}
 	for len(lines) < height {
 		lines = append(lines, strings.Repeat(" ", width))

@@ -411,7 +411,7 @@ func TestAPaneIsOneSpec(t *testing.T) {
 		build: func(m *Model) ([]row, string) {
 			var rows []row
 			for _, p := range m.snap.Pages.Open {
-				rows = append(rows, row{id: p.Title, title: p.Title, cells: []cell{txt(p.Status, &m.st.Bad), txt(p.Title, &m.st.Text)}})
+				rows = append(rows, row{page: p.ID, title: p.Title, cells: []cell{txt(p.Status, &m.st.Bad), txt(p.Title, &m.st.Text)}})
 			}
 			return rows, fmt.Sprintf("%d open", len(rows))
 		},
@@ -699,4 +699,58 @@ func TestPageDownMovesByTheRowsOnScreen(t *testing.T) {
 	if p := m.dash.focused(); p.cursor != shown {
 		t.Fatalf("pgdown moved to row %d; %d rows are on screen", p.cursor, shown)
 	}
+}
+
+// A new minute moves the ages on screen without building the pane's rows again: only the
+// cells of the rows drawn are made anew, however long the queue.
+func TestANewMinuteMakesOnlyTheRowsOnScreen(t *testing.T) {
+	m := benchDashboard(t, 1_000, 120, 40)
+	m.opts.Clock = func() time.Time { return testNow }
+	_ = screen(m)
+	p := &m.dash.panes[0]
+	all, built := &p.all[0], p.built
+	m.opts.Clock = func() time.Time { return testNow.Add(time.Hour) }
+	m.Update(clockMsg{})
+	out := screen(m)
+	if &p.all[0] != all || p.built != built {
+		t.Fatal("a new minute built the incidents' rows again")
+	}
+	if n := len(p.made); n == 0 || n > 40 {
+		t.Fatalf("%d rows' cells made after the minute turned; want those on screen", n)
+	}
+	// the first incident was opened 7 minutes before testNow: an hour later it is 67m old
+	if !strings.Contains(out, "1h") || strings.Contains(lines(out)[firstRowLine(t, out, benchTitle(0))], " 7m ") {
+		t.Fatalf("the ages did not move with the minute:\n%s", out)
+	}
+}
+
+// A filter looks into the ages and marks too: one for [new] lets go of an incident when its
+// mark expires, without new data.
+func TestAFilterFollowsTheMinute(t *testing.T) {
+	m, f, _ := fixtureModel(t, 120, 40)
+	f.set(func(w *model.Snapshot) {
+		w.Incidents = append([]model.Incident{fixtureIncident(4200, 1, model.StatusActive, "fresh outage", time.Minute)}, w.Incidents...)
+	})
+	run(t, m, m.refreshAll())
+	press(t, m, "/", "[", "n", "e", "w", "]", "enter")
+	if out := screen(m); !strings.Contains(out, "fresh outage [new]") {
+		t.Fatalf("the filter for [new] does not show the new incident:\n%s", out)
+	}
+	m.opts.Clock = func() time.Time { return testNow.Add(newFor + time.Minute) }
+	m.Update(clockMsg{})
+	if out := screen(m); strings.Contains(out, "fresh outage") || !strings.Contains(out, "no match for /[new]") {
+		t.Fatalf("half an hour later the incident is no longer new, but the filter still shows it:\n%s", out)
+	}
+}
+
+// firstRowLine is the index of the first line of out that contains s.
+func firstRowLine(t *testing.T, out, s string) int {
+	t.Helper()
+	for i, l := range lines(out) {
+		if strings.Contains(l, s) {
+			return i
+		}
+	}
+	t.Fatalf("no line has %q:\n%s", s, out)
+	return -1
 }

@@ -30,10 +30,12 @@ func fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > width {
+	w := textWidth(s)
+	if w > width {
 		s = ansi.Truncate(s, width, "…")
+		w = textWidth(s)
 	}
-	if pad := width - lipgloss.Width(s); pad > 0 {
+	if pad := width - w; pad > 0 {
 		s += strings.Repeat(" ", pad)
 	}
 	return s

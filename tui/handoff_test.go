@@ -264,7 +264,7 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 	p := m.dash.focused()
 	for i, r := range p.rows(m) {
 		if r.ref == issue.IssueRef {
-			p.cursor, p.selected = i, r.id
+			p.cursor, p.selected = i, r.key()
 		}
 	}
 	if r, _ := p.selectedRow(m); r.ref != issue.IssueRef || !strings.Contains(screen(m), "unread") {
@@ -300,7 +300,7 @@ func TestAcknowledgeAHandoff(t *testing.T) {
 	run(t, m, m.refreshAll())
 	for i, r := range p.rows(m) {
 		if r.ref == mine.IssueRef {
-			p.cursor, p.selected = i, r.id
+			p.cursor, p.selected = i, r.key()
 		}
 	}
 	press(t, m, "a")

@@ -20,7 +20,7 @@ type itemBase struct {
 // fills the body below the view's two title lines.
 func newItemBase(m *Model, spec *paneSpec, r row) itemBase {
 	w, h := m.bodySize()
-	m.since.open(r.id)
+	m.since.open(r.key().String())
 	m.changed()
 	return itemBase{m: m, spec: spec, row: r, vp: viewport.New(viewport.WithWidth(w), viewport.WithHeight(max(1, h-2)))}
 }

@@ -84,7 +84,7 @@ func (d *dashboard) mouse(msg tea.MouseMsg, x, y int) tea.Cmd {
 		if r < 0 {
 			return nil
 		}
-		p.cursor, p.selected = r, rows[r].id
+		p.cursor, p.selected = r, rows[r].key()
 		if again {
 			if p.spec.open != nil {
 				return p.spec.open(d.m, p.spec, rows[r])
@@ -100,7 +100,7 @@ func (d *dashboard) mouse(msg tea.MouseMsg, x, y int) tea.Cmd {
 			step = -step
 		}
 		p.cursor = max(0, min(p.cursor+step, len(rows)-1))
-		p.selected = rows[p.cursor].id
+		p.selected = rows[p.cursor].key()
 	}
 	return nil
 }

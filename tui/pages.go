@@ -175,7 +175,7 @@ func pageRows(m *Model) ([]row, string) {
 		if p.EscalationLevel > 0 {
 			level = fmt.Sprintf("L%d", p.EscalationLevel)
 		}
-		rows = append(rows, row{id: pageRowID(p), page: p.ID, title: p.Title, url: p.URL, created: p.CreatedAt, updated: p.CreatedAt,
+		rows = append(rows, row{page: p.ID, title: p.Title, url: p.URL, created: p.CreatedAt, updated: p.CreatedAt,
 			mine: mark != "", cells: []cell{
 				txt(mark, &st.Accent),
 				txt(status, statusStyle),

@@ -22,47 +22,17 @@ var incidentColumns = []column{
 }
 
 func incidentRows(m *Model) ([]row, string) {
-	st, now, me := &m.st, m.now, m.me()
+	st, me := &m.st, m.me()
 	in := m.snap.Incidents
-	rows := make([]row, 0, len(in))
+	rows := make([]row, len(in))
 	bySev := map[model.Severity]int{}
-	for _, i := range in {
+	for k := range in {
+		i := &in[k]
 		bySev[i.Severity]++
-		statusStyle := &st.Text
-		switch i.Status {
-		case model.StatusActive:
-			statusStyle = &st.Bad
-		case model.StatusMitigated:
-			statusStyle = &st.Warn
-		case model.StatusResolved:
-			statusStyle = &st.OK
-		}
-		var badges, short []string
-		change := m.since.incidentChange(i).badge()
-		if t, ok := m.arrived[i.IssueRef]; (ok && now.Sub(t) < newFor) || change == "new" {
-			badges, short = append(badges, "[new]"), append(short, "[new]")
-		} else if change != "" {
-			badges, short = append(badges, "["+change+"]"), append(short, "[•]")
-		}
-		if i.DataLoss {
-			badges, short = append(badges, "[data loss]"), append(short, "[loss]")
-		}
-		if i.BlocksDeployments {
-			badges, short = append(badges, "[blocks deploys]"), append(short, "[blocks]")
-		}
-		badgeStyle := &st.Badge
-		if i.DataLoss {
-			badgeStyle = &st.BadgeBad
-		}
-		title := cell{text: withoutDate(i.Title), style: &st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
-		rows = append(rows, issueRow(i.Issue,
-			txt(i.Severity.String(), sevStyle(st, int(i.Severity))),
-			txt(i.Status.String(), statusStyle),
-			title,
-			txt(model.Ago(now, i.CreatedAt), &st.Muted),
-			lead(st, i),
-		))
-		rows[len(rows)-1].mine, rows[len(rows)-1].mitigated = i.AssignedTo(me), i.Status == model.StatusMitigated || i.Status == model.StatusResolved
+		r := issueRow(i.Issue)
+		r.item, r.shrinkWidth = i, lead(st, i).width()
+		r.mine, r.mitigated = i.AssignedTo(me), i.Status == model.StatusMitigated || i.Status == model.StatusResolved
+		rows[k] = r
 	}
 	sum := []string{model.OpenCounts(in)}
 	for s := model.Severity(1); s <= 4; s++ {
@@ -71,6 +41,44 @@ func incidentRows(m *Model) ([]row, string) {
 		}
 	}
 	return rows, strings.Join(sum, " · ")
+}
+
+func incidentCells(m *Model, r *row) []cell {
+	st, now, i := &m.st, m.now, r.item.(*model.Incident)
+	statusStyle := &st.Text
+	switch i.Status {
+	case model.StatusActive:
+		statusStyle = &st.Bad
+	case model.StatusMitigated:
+		statusStyle = &st.Warn
+	case model.StatusResolved:
+		statusStyle = &st.OK
+	}
+	var badges, short []string
+	change := m.since.incidentChange(*i).badge()
+	if t, ok := m.arrived[i.IssueRef]; (ok && now.Sub(t) < newFor) || change == "new" {
+		badges, short = append(badges, "[new]"), append(short, "[new]")
+	} else if change != "" {
+		badges, short = append(badges, "["+change+"]"), append(short, "[•]")
+	}
+	if i.DataLoss {
+		badges, short = append(badges, "[data loss]"), append(short, "[loss]")
+	}
+	if i.BlocksDeployments {
+		badges, short = append(badges, "[blocks deploys]"), append(short, "[blocks]")
+	}
+	badgeStyle := &st.Badge
+	if i.DataLoss {
+		badgeStyle = &st.BadgeBad
+	}
+	title := cell{text: withoutDate(i.Title), style: &st.Text, tail: strings.Join(badges, " "), tailShort: strings.Join(short, ""), tailStyle: badgeStyle}
+	return []cell{
+		txt(i.Severity.String(), sevStyle(st, int(i.Severity))),
+		txt(i.Status.String(), statusStyle),
+		title,
+		txt(model.Ago(now, i.CreatedAt), &st.Muted),
+		lead(st, i),
+	}
 }
 
 var changeColumns = []column{
@@ -82,37 +90,47 @@ var changeColumns = []column{
 }
 
 func changeRows(m *Model) ([]row, string) {
-	st, now, me := &m.st, m.now, m.me()
+	me := m.me()
 	in := m.snap.Changes
-	rows := make([]row, 0, len(in))
+	rows := make([]row, len(in))
 	inProgress := 0
-	for _, c := range in {
-		stateStyle := &st.Muted
-		switch c.Workflow {
-		case model.ChangeInProgress:
-			stateStyle = &st.AccentBold
+	for k := range in {
+		c := &in[k]
+		if c.Workflow == model.ChangeInProgress {
 			inProgress++
-		case model.ChangeScheduled:
-			stateStyle = &st.Text
 		}
-		crit, critStyle := "—", &st.Muted
-		if c.Criticality > 0 {
-			crit, critStyle = fmt.Sprintf("C%d", c.Criticality), sevStyle(st, c.Criticality)
-		}
-		rows = append(rows, issueRow(c.Issue,
-			txt(c.Workflow.String(), stateStyle),
-			txt(crit, critStyle),
-			txt(when(now, c.Scheduled), &st.Text),
-			sinceCell(c.Title, m.since.changeChange(c), st),
-			txt(orDash(c.Owner()), &st.Muted),
-		))
-		rows[len(rows)-1].mine = c.AssignedTo(me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
+		r := issueRow(c.Issue)
+		r.item, r.shrinkWidth = c, textWidth(orDash(c.Owner()))
+		r.mine = c.AssignedTo(me) || (len(c.Assignees) == 0 && strings.EqualFold(c.Author.Username, me))
+		rows[k] = r
 	}
 	var sum []string
 	if inProgress > 0 {
 		sum = append(sum, fmt.Sprintf("%d in progress", inProgress))
 	}
 	return rows, countSummary(len(in), "open", sum)
+}
+
+func changeCells(m *Model, r *row) []cell {
+	st, now, c := &m.st, m.now, r.item.(*model.Change)
+	stateStyle := &st.Muted
+	switch c.Workflow {
+	case model.ChangeInProgress:
+		stateStyle = &st.AccentBold
+	case model.ChangeScheduled:
+		stateStyle = &st.Text
+	}
+	crit, critStyle := "—", &st.Muted
+	if c.Criticality > 0 {
+		crit, critStyle = fmt.Sprintf("C%d", c.Criticality), sevStyle(st, c.Criticality)
+	}
+	return []cell{
+		txt(c.Workflow.String(), stateStyle),
+		txt(crit, critStyle),
+		txt(when(now, c.Scheduled), &st.Text),
+		sinceCell(c.Title, m.since.changeChange(*c), st),
+		txt(orDash(c.Owner()), &st.Muted),
+	}
 }
 
 var oncallColumns = []column{
@@ -123,29 +141,39 @@ var oncallColumns = []column{
 }
 
 func oncallRows(m *Model) ([]row, string) {
-	st, now, me := &m.st, m.now, m.me()
+	me := m.me()
 	in := m.snap.OncallIssues
-	rows := make([]row, 0, len(in))
+	rows := make([]row, len(in))
 	ready := 0
-	for _, o := range in {
-		mark := ""
+	for k := range in {
+		o := &in[k]
 		if o.ReadyToHandoff {
-			mark = "ready"
 			ready++
 		}
-		rows = append(rows, issueRow(o.Issue,
-			txt(mark, &st.Badge),
-			sinceCell(o.Title, m.since.oncallChange(o), st),
-			txt(model.Ago(now, o.CreatedAt), &st.Muted),
-			txt(orDash(o.Assignee()), &st.Muted),
-		))
-		rows[len(rows)-1].mine = o.AssignedTo(me)
+		r := issueRow(o.Issue)
+		r.item, r.shrinkWidth = o, textWidth(orDash(o.Assignee()))
+		r.mine = o.AssignedTo(me)
+		rows[k] = r
 	}
 	var sum []string
 	if ready > 0 {
 		sum = append(sum, fmt.Sprintf("%d ready to hand off", ready))
 	}
 	return rows, countSummary(len(in), "open", sum)
+}
+
+func oncallCells(m *Model, r *row) []cell {
+	st, now, o := &m.st, m.now, r.item.(*model.OncallIssue)
+	mark := ""
+	if o.ReadyToHandoff {
+		mark = "ready"
+	}
+	return []cell{
+		txt(mark, &st.Badge),
+		sinceCell(o.Title, m.since.oncallChange(*o), st),
+		txt(model.Ago(now, o.CreatedAt), &st.Muted),
+		txt(orDash(o.Assignee()), &st.Muted),
+	}
 }
 
 var handoffColumns = []column{
@@ -212,7 +240,7 @@ func pinForMe(in []model.HandoffNote, me string) []model.HandoffNote {
 }
 
 // lead is who leads an incident; an open S1/S2 without one is flagged: it needs a named lead.
-func lead(st *themes.Styles, i model.Incident) cell {
+func lead(st *themes.Styles, i *model.Incident) cell {
 	if a := i.Assignee(); a != "" {
 		return txt(a, &st.Muted)
 	}

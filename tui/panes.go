@@ -17,6 +17,11 @@ type paneSpec struct {
 	columns []column
 	// build turns the snapshot into the pane's rows and a short summary for its title.
 	build func(m *Model) ([]row, string)
+	// cells, when set, makes a row's cells on demand: build then leaves them out (it gives
+	// each row its item and, for the shrinking column, the width of its value), and only
+	// the rows on screen are made, or every row while a filter looks into them. A big
+	// queue costs a refresh one pass over its items, and a new minute the rows on screen.
+	cells func(m *Model, r *row) []cell
 	empty string // what an answered, empty source shows, e.g. "nothing open"
 	// open shows the selected row (enter); nil: the GitLab issue's detail view.
 	open func(m *Model, spec *paneSpec, r row) tea.Cmd
@@ -38,15 +43,15 @@ type paneAction struct {
 // panes is the registry, in the order of their numbers.
 var panes = []paneSpec{
 	{
-		title: "Incidents", source: model.SourceQueue, columns: incidentColumns, build: incidentRows,
+		title: "Incidents", source: model.SourceQueue, columns: incidentColumns, build: incidentRows, cells: incidentCells,
 		empty: "nothing open", band: 0, weight: 4,
 	},
 	{
-		title: "Changes", source: model.SourceQueue, columns: changeColumns, build: changeRows,
+		title: "Changes", source: model.SourceQueue, columns: changeColumns, build: changeRows, cells: changeCells,
 		empty: "nothing open", band: 2, weight: 3,
 	},
 	{
-		title: "On-call issues", source: model.SourceOncall, columns: oncallColumns, build: oncallRows,
+		title: "On-call issues", source: model.SourceOncall, columns: oncallColumns, build: oncallRows, cells: oncallCells,
 		empty: "nothing open", band: 3, weight: 3,
 	},
 	{
@@ -73,7 +78,7 @@ type pane struct {
 	spec     *paneSpec
 	cursor   int
 	offset   int
-	selected string // the selected row's id
+	selected rowKey // the selected row's item
 	filter   string
 
 	sort sortMode
@@ -85,39 +90,70 @@ type pane struct {
 	shown    []row   // the rows the views let through, in the view's order
 	shownFor viewKey // the views shown was made for
 
+	// made are the cells made on demand (spec.cells), by the row's place in all, for the
+	// minute madeAt: the ages they show are of that minute.
+	made   map[int][]cell
+	madeAt int
+
 	// lines are the rendered rows of shown, at linesWidth (see renderTable)
 	lines      map[int]string
 	linesWidth int
 }
 
-// rows returns the rows the views let through, building them only when the snapshot, the
-// theme or the minute changed since, and ordering and filtering them only when the data or
-// a view changed.
+// rows returns the rows the views let through, building them only when the snapshot or
+// the theme changed since (or the minute, for a pane whose rows carry their cells), and
+// ordering and filtering them only when the data, a view, or (under a filter, which may
+// match an age or a [new]) the minute changed.
 func (p *pane) rows(m *Model) []row {
 	want := viewKey{filter: p.filter, sort: p.sort, mine: m.mineOnly, hideMitigated: m.hideMitigated}
-	if p.built != m.version {
+	if p.built != m.version || (p.spec.cells == nil && p.madeAt != m.minute) {
 		p.all, p.summary = p.spec.build(m)
-		p.wide = widest(p.spec.columns, p.all)
-		p.built, p.shown = m.version, nil
+		for i := range p.all {
+			p.all[i].n = i
+		}
+		p.wide = widest(p.spec.columns, p.all, p.spec.cells != nil)
+		p.built, p.shown, p.made, p.madeAt = m.version, nil, nil, m.minute
+	}
+	if p.madeAt != m.minute {
+		p.made, p.madeAt, p.lines = nil, m.minute, nil
+		if p.filter != "" {
+			p.shown = nil
+		}
 	}
 	if p.shown == nil || p.shownFor != want {
-		p.shown, p.shownFor = want.apply(p.all), want
+		p.shown, p.shownFor = want.apply(p.all, func(r *row) []cell { return p.cellsOf(m, r) }), want
 		p.lines = nil
 	}
 	return p.shown
 }
 
+// cellsOf is the cells of r, made now if the pane makes them on demand and has not yet.
+func (p *pane) cellsOf(m *Model, r *row) []cell {
+	if p.spec.cells == nil {
+		return r.cells
+	}
+	if c, ok := p.made[r.n]; ok {
+		return c
+	}
+	if p.made == nil {
+		p.made = map[int][]cell{}
+	}
+	c := p.spec.cells(m, r)
+	p.made[r.n] = c
+	return c
+}
+
 // filterRows keeps the rows with a cell that contains f, ignoring case.
-func filterRows(all []row, f string) []row {
+func filterRows(all []row, f string, cellsOf func(*row) []cell) []row {
 	if f == "" {
 		return all
 	}
 	f = strings.ToLower(f)
 	kept := []row{}
-	for _, r := range all {
-		for _, c := range r.cells {
+	for i := range all {
+		for _, c := range cellsOf(&all[i]) {
 			if strings.Contains(strings.ToLower(c.text), f) || strings.Contains(strings.ToLower(c.tail), f) {
-				kept = append(kept, r)
+				kept = append(kept, all[i])
 				break
 			}
 		}
@@ -139,12 +175,12 @@ func (p *pane) follow(m *Model) {
 	rs := p.rows(m)
 	p.cursor = max(0, min(p.cursor, len(rs)-1))
 	for i, r := range rs {
-		if r.id == p.selected {
+		if r.key() == p.selected {
 			p.cursor = i
 			break
 		}
 	}
 	if p.cursor < len(rs) {
-		p.selected = rs[p.cursor].id
+		p.selected = rs[p.cursor].key()
 	}
 }

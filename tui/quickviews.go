@@ -43,8 +43,8 @@ type viewKey struct {
 	hideMitigated bool
 }
 
-// view orders and filters the rows.
-func (k viewKey) apply(all []row) []row {
+// view orders and filters the rows; cellsOf gives a row's cells, for the filter.
+func (k viewKey) apply(all []row, cellsOf func(*row) []cell) []row {
 	rows := all
 	if k.sort != sortNatural {
 		rows = append([]row(nil), all...)
@@ -65,7 +65,7 @@ func (k viewKey) apply(all []row) []row {
 		}
 		rows = kept
 	}
-	return filterRows(rows, k.filter)
+	return filterRows(rows, k.filter, cellsOf)
 }
 
 // shownSummary says which views are in force and what they hide, for the pane's title.

@@ -59,48 +59,80 @@ func (c cell) render(w int, plain bool) string {
 		return s.Render(text)
 	}
 	tail := c.tail
-	if tail != "" && 2*lipgloss.Width(tail) > w && c.tailShort != "" {
+	if tail != "" && 2*textWidth(tail) > w && c.tailShort != "" {
 		tail = c.tailShort
 	}
-	if tail == "" || lipgloss.Width(c.text)+1+lipgloss.Width(tail) <= w {
+	if tail == "" || textWidth(c.text)+1+textWidth(tail) <= w {
 		if tail == "" {
 			return style(c.style, fit(c.text, w))
 		}
-		return style(c.style, c.text) + " " + style(c.tailStyle, fit(tail, w-lipgloss.Width(c.text)-1))
+		return style(c.style, c.text) + " " + style(c.tailStyle, fit(tail, w-textWidth(c.text)-1))
 	}
-	room := w - lipgloss.Width(tail) - 1
+	room := w - textWidth(tail) - 1
 	if room < 4 {
 		return style(c.tailStyle, fit(tail, w))
 	}
 	return style(c.style, fit(c.text, room)) + " " + style(c.tailStyle, tail)
 }
 
-// row is one line of a table. id identifies its item for selection; ref (a GitLab issue)
-// or page (a PagerDuty incident) says what it is; title and url name it outside the table
+// row is one line of a table. ref (a GitLab issue) or page (a PagerDuty incident) says what
+// it is, and identifies it for the selection (key); title and url name it outside the table
 // (the detail view's header, the browser).
 type row struct {
-	id    string
 	ref   model.IssueRef
 	page  string
 	title string
 	url   string
-	cells []cell
+	cells []cell // nil where the pane makes them on demand (paneSpec.cells)
+	n     int    // the row's place in its pane's rows, before any view
+	item  any    // what on-demand cells are made from: a pointer into the snapshot
+	// shrinkWidth is the width of the row's value in its pane's shrinking column, where
+	// the cells are made on demand (such a pane has one shrinking column)
+	shrinkWidth int
 	// for the quick views: the sort keys, and whether the row is mine or a mitigated incident
 	created, updated time.Time
 	mine, mitigated  bool
 }
 
+// rowKey identifies a row's item across refreshes, for the selection: comparing keys
+// costs no formatting, so a refresh of a big queue makes no string per row.
+type rowKey struct {
+	ref  model.IssueRef
+	page string
+}
+
+func (r row) key() rowKey { return rowKey{ref: r.ref, page: r.page} }
+
+// String is the item's name in the marks of news (see since).
+func (k rowKey) String() string {
+	if k.page != "" {
+		return pageRowID(model.Page{ID: k.page})
+	}
+	return rowID(model.Issue{IssueRef: k.ref})
+}
+
 // issueRow is the row of a GitLab issue.
 func issueRow(is model.Issue, cells ...cell) row {
-	return row{id: rowID(is), ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
+	return row{ref: is.IssueRef, title: is.Title, url: is.WebURL, cells: cells,
 		created: is.CreatedAt, updated: is.UpdatedAt}
 }
 
-// widest is each column's widest value (and title) over rows.
-func widest(cols []column, rows []row) []int {
+// widest is each column's widest value (and title) over rows. Rows whose cells are made
+// on demand tell the width of their shrinking column's value themselves.
+func widest(cols []column, rows []row, onDemand bool) []int {
 	out := make([]int, len(cols))
 	for i, c := range cols {
 		out[i] = lipgloss.Width(c.title)
+	}
+	if onDemand {
+		for i, c := range cols {
+			if c.shrink {
+				for _, r := range rows {
+					out[i] = max(out[i], r.shrinkWidth)
+				}
+			}
+		}
+		return out
 	}
 	for _, r := range rows {
 		for i, c := range r.cells {
@@ -146,7 +178,7 @@ func layoutColumns(cols []column, wide []int, width int) (visible []int, widths 
 //
 // lines, when given, keeps each row's line (all but the selected one) from frame to frame;
 // the caller empties it whenever the rows or the width change.
-func renderTable(st themes.Styles, cols []column, wide []int, rows []row, width, height, cursor, offset int, focused, header bool, lines map[int]string) []string {
+func renderTable(st themes.Styles, cols []column, wide []int, rows []row, cellsOf func(*row) []cell, width, height, cursor, offset int, focused, header bool, lines map[int]string) []string {
 	width-- // the gutter
 	visible, widths := layoutColumns(cols, wide, width)
 	var out []string
@@ -164,8 +196,9 @@ func renderTable(st themes.Styles, cols []column, wide []int, rows []row, width,
 			continue
 		}
 		parts := make([]string, len(visible))
+		cells := cellsOf(&rows[r])
 		for k, i := range visible {
-			parts[k] = rows[r].cells[i].render(widths[k], selected)
+			parts[k] = cells[i].render(widths[k], selected)
 		}
 		line := strings.Join(parts, " ")
 		switch pad := width - lipgloss.Width(line); {

@@ -16,14 +16,14 @@ func TestParseBenchmarksReadsGoTestOutput(t *testing.T) {
 	out := `goos: linux
 pkg: github.com/oncall-sre/oncall/tui
 BenchmarkView/rows=1000-2         	     406	   3727912 ns/op	  170791 B/op	    3409 allocs/op
-BenchmarkViewAfterChange/rows=100000-2       	       3	 416869914 ns/op	703198690 B/op	  650531 allocs/op
+BenchmarkViewAfterNewData/rows=100000-2       	       3	 416869914 ns/op	703198690 B/op	  650531 allocs/op
 BenchmarkKeyToFrame        	     430	   4520979.5 ns/op
 PASS`
 	got := parseBenchmarks(out)
 	want := map[string]benchResult{
-		"BenchmarkView/rows=1000":              {name: "BenchmarkView/rows=1000", perOp: 3727912, bytes: 170791, allocs: 3409},
-		"BenchmarkViewAfterChange/rows=100000": {name: "BenchmarkViewAfterChange/rows=100000", perOp: 416869914, bytes: 703198690, allocs: 650531},
-		"BenchmarkKeyToFrame":                  {name: "BenchmarkKeyToFrame", perOp: 4520979},
+		"BenchmarkView/rows=1000":               {name: "BenchmarkView/rows=1000", perOp: 3727912, bytes: 170791, allocs: 3409},
+		"BenchmarkViewAfterNewData/rows=100000": {name: "BenchmarkViewAfterNewData/rows=100000", perOp: 416869914, bytes: 703198690, allocs: 650531},
+		"BenchmarkKeyToFrame":                   {name: "BenchmarkKeyToFrame", perOp: 4520979},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("parsed %d benchmarks: %+v", len(got), got)

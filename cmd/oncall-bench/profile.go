@@ -20,7 +20,7 @@ type profileTop struct {
 
 // profiles writes the CPU profiles the optimisers start from: three cold refreshes (the
 // hub in this process, wired as status wires it; the simulator's own work is left out of
-// the top) and frames at 10k rows right after a change (the tui benchmark).
+// the top) and frames at 10k rows right after new data (the tui benchmark).
 func profiles(ctx context.Context, o options, root, dir string) []profileTop {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return []profileTop{{what: "profiles", err: err.Error()}}
@@ -38,8 +38,8 @@ func profiles(ctx context.Context, o options, root, dir string) []profileTop {
 		// Every goroutine of the simulator's server starts in net/http.(*conn).serve.
 		refresh.top, refresh.err = pprofTop(ctx, o.goCmd, refresh.file, `net/http\.\(\*conn\)\.serve`)
 	}
-	view := profileTop{what: "View() right after a change, 10k rows, 200x60", file: filepath.Join(o.profile, "view-10k.pprof")}
-	if _, out, err := runRenderBenchmarks(ctx, o.goCmd, root, "^BenchmarkViewAfterChange$/^rows=10000$", "2s", "-cpuprofile", view.file, "-o", filepath.Join(dir, "tui.test")); err != nil {
+	view := profileTop{what: "View() right after new data, 10k rows, 200x60", file: filepath.Join(o.profile, "view-10k.pprof")}
+	if _, out, err := runRenderBenchmarks(ctx, o.goCmd, root, "^BenchmarkViewAfterNewData$/^rows=10000$", "2s", "-cpuprofile", view.file, "-o", filepath.Join(dir, "tui.test")); err != nil {
 		view.err = fmt.Sprintf("%v\n%s", err, out)
 	} else {
 		view.top, view.err = pprofTop(ctx, o.goCmd, view.file, "")

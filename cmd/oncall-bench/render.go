@@ -21,7 +21,7 @@ type benchResult struct {
 }
 
 // renderPattern selects the screen's benchmarks of tui/bench_test.go.
-const renderPattern = "^(BenchmarkView|BenchmarkViewAfterChange|BenchmarkKeyToFrame)$"
+const renderPattern = "^(BenchmarkView|BenchmarkViewAfterNewData|BenchmarkViewAfterNewMinute|BenchmarkKeyToFrame)$"
 
 // runRenderBenchmarks runs the Go benchmarks of ./tui that pattern selects, in the module at
 // root, and parses their output; extra arguments go to go test (e.g. -cpuprofile).
