@@ -183,6 +183,11 @@ func (m *Model) tick() {
 	if !m.now.Truncate(time.Minute).Equal(before.Truncate(time.Minute)) {
 		m.minute++ // the ages: the panes make the cells on screen again, not all their rows
 		m.bodyStamp++
+		for i := range m.dash.panes { // a filter may let other rows through (a [new] expired)
+			if p := &m.dash.panes[i]; p.filter != "" {
+				p.follow(m)
+			}
+		}
 	}
 	for _, id := range m.opts.Backend.Sources() {
 		if m.snap.Health[id].Failing() {

@@ -43,8 +43,8 @@ func incidentRows(m *Model) ([]row, string) {
 	return rows, strings.Join(sum, " · ")
 }
 
-func incidentCells(m *Model, r *row) []cell {
-	st, now, i := &m.st, m.now, r.item.(*model.Incident)
+func incidentCells(m *Model, now time.Time, r *row) []cell {
+	st, i := &m.st, r.item.(*model.Incident)
 	statusStyle := &st.Text
 	switch i.Status {
 	case model.StatusActive:
@@ -111,8 +111,8 @@ func changeRows(m *Model) ([]row, string) {
 	return rows, countSummary(len(in), "open", sum)
 }
 
-func changeCells(m *Model, r *row) []cell {
-	st, now, c := &m.st, m.now, r.item.(*model.Change)
+func changeCells(m *Model, now time.Time, r *row) []cell {
+	st, c := &m.st, r.item.(*model.Change)
 	stateStyle := &st.Muted
 	switch c.Workflow {
 	case model.ChangeInProgress:
@@ -162,8 +162,8 @@ func oncallRows(m *Model) ([]row, string) {
 	return rows, countSummary(len(in), "open", sum)
 }
 
-func oncallCells(m *Model, r *row) []cell {
-	st, now, o := &m.st, m.now, r.item.(*model.OncallIssue)
+func oncallCells(m *Model, now time.Time, r *row) []cell {
+	st, o := &m.st, r.item.(*model.OncallIssue)
 	mark := ""
 	if o.ReadyToHandoff {
 		mark = "ready"

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -21,7 +22,9 @@ type paneSpec struct {
 	// each row its item and, for the shrinking column, the width of its value), and only
 	// the rows on screen are made, or every row while a filter looks into them. A big
 	// queue costs a refresh one pass over its items, and a new minute the rows on screen.
-	cells func(m *Model, r *row) []cell
+	// now is the one instant the pane's cells are made at until the next minute, so rows
+	// drawn later in the minute (scrolled to, say) show ages of the same moment.
+	cells func(m *Model, now time.Time, r *row) []cell
 	empty string // what an answered, empty source shows, e.g. "nothing open"
 	// open shows the selected row (enter); nil: the GitLab issue's detail view.
 	open func(m *Model, spec *paneSpec, r row) tea.Cmd
@@ -91,9 +94,10 @@ type pane struct {
 	shownFor viewKey // the views shown was made for
 
 	// made are the cells made on demand (spec.cells), by the row's place in all, for the
-	// minute madeAt: the ages they show are of that minute.
-	made   map[int][]cell
-	madeAt int
+	// minute madeAt: the ages they show are of the instant madeNow in that minute.
+	made    map[int][]cell
+	madeAt  int
+	madeNow time.Time
 
 	// lines are the rendered rows of shown, at linesWidth (see renderTable)
 	lines      map[int]string
@@ -112,10 +116,10 @@ func (p *pane) rows(m *Model) []row {
 			p.all[i].n = i
 		}
 		p.wide = widest(p.spec.columns, p.all, p.spec.cells != nil)
-		p.built, p.shown, p.made, p.madeAt = m.version, nil, nil, m.minute
+		p.built, p.shown, p.made, p.madeAt, p.madeNow = m.version, nil, nil, m.minute, m.now
 	}
 	if p.madeAt != m.minute {
-		p.made, p.madeAt, p.lines = nil, m.minute, nil
+		p.made, p.madeAt, p.madeNow, p.lines = nil, m.minute, m.now, nil
 		if p.filter != "" {
 			p.shown = nil
 		}
@@ -138,7 +142,7 @@ func (p *pane) cellsOf(m *Model, r *row) []cell {
 	if p.made == nil {
 		p.made = map[int][]cell{}
 	}
-	c := p.spec.cells(m, r)
+	c := p.spec.cells(m, p.madeNow, r)
 	p.made[r.n] = c
 	return c
 }
