@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -84,11 +83,11 @@ func BenchmarkKeyToFrame(b *testing.B) {
 	for b.Loop() {
 		if moved == n-1 {
 			b.StopTimer()
-			benchDrive(b, m, benchUpdate(m, top))
+			run(b, m, benchUpdate(m, top))
 			moved = 0
 			b.StartTimer()
 		}
-		benchDrive(b, m, benchUpdate(m, down))
+		run(b, m, benchUpdate(m, down))
 		_ = m.View()
 		moved++
 	}
@@ -104,7 +103,7 @@ func TestBenchDashboardShowsTheRows(t *testing.T) {
 			t.Fatalf("the benchmark's screen lacks %q:\n%s", want, first)
 		}
 	}
-	benchDrive(t, m, benchUpdate(m, keyPress("j")))
+	run(t, m, benchUpdate(m, keyPress("j")))
 	if screen(m) == first {
 		t.Fatal("j changed nothing on the benchmark's screen")
 	}
@@ -124,7 +123,7 @@ func benchDashboard(tb testing.TB, n, w, h int) *Model {
 		HandoffProject: "gitlab-com/gl-infra/on-call-handovers",
 	})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	benchDrive(tb, m, m.refreshAll())
+	run(tb, m, m.refreshAll())
 	if got := len(m.snap.Incidents); got != n {
 		tb.Fatalf("the benchmark's dashboard holds %d incidents; want %d", got, n)
 	}
@@ -167,25 +166,4 @@ func benchTitle(i int) string {
 func benchUpdate(m *Model, msg tea.Msg) tea.Cmd {
 	_, cmd := m.Update(msg)
 	return cmd
-}
-
-// benchDrive runs cmd and the commands its messages lead to, one at a time, as the
-// program would (the benchmarks' copy of run, for a testing.TB).
-func benchDrive(tb testing.TB, m *Model, cmd tea.Cmd) {
-	tb.Helper()
-	if cmd == nil {
-		return
-	}
-	switch msg := cmd().(type) {
-	case nil, tea.QuitMsg:
-	case tea.BatchMsg:
-		for _, c := range msg {
-			benchDrive(tb, m, c)
-		}
-	default:
-		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice {
-			tb.Fatalf("a %T reached the benchmark's driver", msg)
-		}
-		benchDrive(tb, m, benchUpdate(m, msg))
-	}
 }

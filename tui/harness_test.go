@@ -82,7 +82,7 @@ func (ts *timers) fire(t *testing.T, m *Model, msg tea.Msg) int {
 
 // run executes cmd and every command its messages lead to, feeding each message to m, as
 // the program would (but one at a time, in order). Timers go to the test's timers.
-func run(t *testing.T, m *Model, cmd tea.Cmd) {
+func run(t testing.TB, m *Model, cmd tea.Cmd) {
 	t.Helper()
 	if cmd == nil {
 		return
