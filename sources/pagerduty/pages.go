@@ -23,7 +23,10 @@ const maxPolicies = 10
 func (s *Source) Pages(ctx context.Context) (out model.Pages, err error) {
 	defer guard.Recover("pagerduty", &err)
 	// The escalation levels need the pages' policies; those of the last pages are asked for
-	// beside the pages themselves, so that a refresh takes one round trip, not two.
+	// beside the pages themselves, so that a refresh takes one round trip, not two. The reads
+	// not waited for (the list failed, or a policy has no page any more) stop on return.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	early := s.readPolicies(ctx, s.knownPolicies())
 	incidents, truncated, err := listAll(ctx, func(in pd.Incident) string { return in.ID },
 		func(ctx context.Context, offset uint) ([]pd.Incident, bool, error) {

@@ -2,7 +2,9 @@ package pagerduty
 
 import (
 	"context"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
@@ -40,5 +42,47 @@ func TestPoliciesAreReadBesideThePages(t *testing.T) {
 	}
 	if got.Open[0].EscalationLevel != first.Open[0].EscalationLevel || got.Open[0].EscalationLevel == 0 {
 		t.Fatalf("levels %d and %d", got.Open[0].EscalationLevel, first.Open[0].EscalationLevel)
+	}
+}
+
+// The policies' reads started beside the pages stop when Pages returns without needing
+// them: a failed list leaves no request running against the rate limit.
+func TestEarlyPolicyReadsStopWithPages(t *testing.T) {
+	opts := sim.DefaultOptions(now)
+	plain, _ := simtest.NewTestServer(t, opts, nil)
+	first, err := New(plain.URL, "pd-test", nil).Pages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, stopped := make(chan struct{}, 64), make(chan struct{}, 64)
+	release := make(chan struct{}) // lets a held read go when the test fails
+	srv, _ := simtest.NewTestServer(t, opts, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/oncalls": // held until the client gives up on it
+				started <- struct{}{}
+				select {
+				case <-r.Context().Done():
+					stopped <- struct{}{}
+				case <-release:
+				}
+			case "/incidents":
+				<-started // the early read is in flight; now the list fails
+				http.Error(w, `{"error":{"message":"Invalid Input Provided","code":2001}}`, http.StatusBadRequest)
+			default:
+				h.ServeHTTP(w, r)
+			}
+		})
+	})
+	t.Cleanup(func() { close(release) }) // before the server's own Close
+	s := New(srv.URL, "pd-test", nil)
+	s.SeedPolicies(first.Open)
+	if _, err := s.Pages(context.Background()); err == nil {
+		t.Fatal("a failed list gave pages")
+	}
+	select {
+	case <-stopped:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the early policy read still runs after Pages returned")
 	}
 }
