@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/pace"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
 )
@@ -22,7 +23,7 @@ func newSource(t *testing.T, url string, pageSize int) *Source {
 	t.Helper()
 	o := sim.DefaultOptions(now)
 	s, err := New(Config{
-		BaseURL: url, Token: "glpat-test", PageSize: pageSize, Labels: o.Labels,
+		BaseURL: url, Token: "glpat-test", PageSize: pageSize, Labels: o.Labels, Limiter: &pace.Limiter{}, // not the process's: see hubtest.Config
 		ProductionProject: o.ProductionProject, OncallProject: o.OncallProject, HandoffProject: o.HandoffProject,
 	})
 	if err != nil {
