@@ -131,12 +131,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
-		return nil
+		return m.layoutCmds()
 	case tea.BackgroundColorMsg:
 		if m.opts.Theme == "auto" || m.opts.Theme == "" {
 			m.st = themes.ByName("auto", msg.IsDark())
 			m.changed()
 			m.restyle()
+			return m.layoutCmds()
 		}
 		return nil
 	case clockMsg:
@@ -241,6 +242,18 @@ func (m *Model) restyle() {
 			r.restyle()
 		}
 	}
+}
+
+// layoutCmds are the commands of the views that lay their content out off the UI goroutine
+// (a detail's Markdown), for the size and theme now.
+func (m *Model) layoutCmds() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, v := range m.stack {
+		if l, ok := v.(interface{ layoutCmd() tea.Cmd }); ok {
+			cmds = append(cmds, l.layoutCmd())
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // flashFor is how long a message stays in the footer; a failure stays longer.

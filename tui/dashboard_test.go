@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/oncall-sre/oncall/sources/hub/hubtest"
 	"github.com/oncall-sre/oncall/sources/sim"
 	"github.com/oncall-sre/oncall/sources/sim/simtest"
+	"github.com/oncall-sre/oncall/themes"
 )
 
 // fixtureModel is the dashboard over the fixture, every source answered once.
@@ -753,4 +755,36 @@ func firstRowLine(t *testing.T, out, s string) int {
 	}
 	t.Fatalf("no line has %q:\n%s", s, out)
 	return -1
+}
+
+// An issue's Markdown is rendered in a command, never in Update: a new size leaves the text
+// as it was until the command that lays it out again has run.
+func TestTheDetailIsLaidOutOffTheUIGoroutine(t *testing.T) {
+	m := loaded(t, 100, 30)
+	press(t, m, "j", "enter")
+	d := m.top().(*detailView)
+	if d.shown.width != 100 {
+		t.Fatalf("the detail shows a layout %d wide; want 100", d.shown.width)
+	}
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 60, Height: 30})
+	if d.shown.width != 100 || cmd == nil {
+		t.Fatalf("a new size laid the Markdown out in Update (shown %d wide, command %v)", d.shown.width, cmd != nil)
+	}
+	run(t, m, cmd)
+	if d.shown.width != 60 {
+		t.Fatalf("after its command the detail shows a layout %d wide; want 60", d.shown.width)
+	}
+	for _, l := range lines(screen(m)) {
+		if w := lipgloss.Width(l); w > 60 {
+			t.Fatalf("a line %d wide after the resize to 60: %q", w, l)
+		}
+	}
+}
+
+// A description of a megabyte is rendered in part, saying so: glamour would take seconds.
+func TestAHugeDescriptionIsCut(t *testing.T) {
+	out := markdown(strings.Repeat("word ", 200_000), themes.ByName("dark", true), 80)
+	if !strings.Contains(out, "cut at 64 KB") || len(out) > 4*maxMarkdown {
+		t.Fatalf("%d bytes rendered from a 1 MB description, cut said: %v", len(out), strings.Contains(out, "cut at 64 KB"))
+	}
 }

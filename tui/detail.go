@@ -14,7 +14,9 @@ import (
 )
 
 // detailView shows one issue: its description, rendered as Markdown, and its latest notes.
-// The keys of the pane it was opened from act on it (a acknowledges a handoff).
+// The keys of the pane it was opened from act on it (a acknowledges a handoff). The Markdown
+// is rendered in a command, never in Update: glamour takes a tenth of a second for a busy
+// issue, more for a long description.
 type detailView struct {
 	itemBase
 	seq     int // the latest request; older answers are dropped
@@ -23,12 +25,23 @@ type detailView struct {
 	loading bool
 	err     error
 	data    model.Detail
+	// shown is the layout of the content on screen; asked, the one last asked for
+	shown, asked layout
 }
 
+// layout is what rendered content depends on besides the issue.
+type layout struct {
+	width int
+	theme string
+}
+
+// detailMsg is an issue fetched (and rendered for lay), or an issue rendered again for lay.
 type detailMsg struct {
-	seq    int
-	detail model.Detail
-	err    error
+	seq     int
+	detail  model.Detail
+	err     error
+	content string
+	lay     layout
 }
 
 // openDetail shows the item of r, from pane spec, and asks for its description and notes.
@@ -41,10 +54,31 @@ func (m *Model) openDetail(spec *paneSpec, r row) tea.Cmd {
 func (d *detailView) load() tea.Cmd {
 	d.m.detailSeq++
 	d.seq, d.loading, d.err = d.m.detailSeq, true, nil
-	b, ctx, ref, seq := d.m.opts.Backend, d.m.opts.Context, d.ref, d.seq
+	b, ctx, ref, seq, st, lay := d.m.opts.Backend, d.m.opts.Context, d.ref, d.seq, d.m.st, d.want()
+	d.asked = lay
 	return func() tea.Msg {
 		det, err := b.Detail(ctx, ref)
-		return detailMsg{seq: seq, detail: det, err: err}
+		msg := detailMsg{seq: seq, detail: det, err: err}
+		if err == nil {
+			msg.content, msg.lay = renderDetail(det, st, lay.width), lay
+		}
+		return msg
+	}
+}
+
+func (d *detailView) want() layout { return layout{d.vp.Width(), d.m.st.Palette.Name} }
+
+// layoutCmd renders the issue again when the width or the theme changed since it was (or
+// is being) rendered.
+func (d *detailView) layoutCmd() tea.Cmd {
+	lay := d.want()
+	if d.loading || d.err != nil || d.asked == lay {
+		return nil
+	}
+	d.asked = lay
+	det, st, seq := d.data, d.m.st, d.seq
+	return func() tea.Msg {
+		return detailMsg{seq: seq, detail: det, content: renderDetail(det, st, lay.width), lay: lay}
 	}
 }
 
@@ -54,35 +88,33 @@ func (m *Model) handleDetail(msg tea.Msg) (tea.Cmd, bool) {
 	if !ok {
 		return nil, false
 	}
+	var cmds []tea.Cmd
 	for _, v := range m.stack {
 		if d, ok := v.(*detailView); ok && d.seq == dm.seq {
-			d.loaded(dm)
+			cmds = append(cmds, d.loaded(dm))
 		}
 	}
-	return nil, true
+	return tea.Batch(cmds...), true
 }
 
-func (d *detailView) loaded(msg detailMsg) {
+// loaded shows what came, if it was rendered for the layout on screen now; else it asks
+// for the issue rendered again.
+func (d *detailView) loaded(msg detailMsg) tea.Cmd {
 	d.loading, d.err = false, msg.err
-	if msg.err == nil {
-		d.data = msg.detail
-		d.title = msg.detail.Title
+	if msg.err != nil {
+		return nil
 	}
-	d.restyle()
+	d.data, d.title = msg.detail, msg.detail.Title
+	if msg.lay == d.want() {
+		d.vp.SetContent(msg.content)
+		d.shown = msg.lay
+	}
+	return d.layoutCmd()
 }
 
 func (d *detailView) resize(width, height int) {
 	d.vp.SetWidth(width)
 	d.vp.SetHeight(max(1, height-2))
-	d.restyle()
-}
-
-// restyle re-renders the content for the current theme and width.
-func (d *detailView) restyle() {
-	if d.loading || d.err != nil {
-		return
-	}
-	d.vp.SetContent(renderDetail(d.data, d.m.st, d.vp.Width()))
 }
 
 func (d *detailView) typing() bool { return false }
@@ -172,10 +204,17 @@ func renderDetail(d model.Detail, st themes.Styles, width int) string {
 	return b.String()
 }
 
+// maxMarkdown is the most of one text (a description, a note) rendered: GitLab allows a
+// megabyte, which glamour would take seconds over.
+const maxMarkdown = 64 << 10
+
 // markdown renders sanitised Markdown for the terminal; on failure it shows the text as is.
 func markdown(src string, st themes.Styles, width int) string {
 	if strings.TrimSpace(src) == "" {
 		return st.Muted.Render("  (no description)") + "\n"
+	}
+	if len(src) > maxMarkdown {
+		src = strings.ToValidUTF8(src[:maxMarkdown], "") + "\n\n… (cut at 64 KB: o opens the whole text in the browser)"
 	}
 	style := "dark"
 	switch st.Palette.Name {
