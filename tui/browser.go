@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -46,7 +47,8 @@ func opener() string {
 
 // openURL opens url with the opener, detached: its own session, no terminal, output
 // discarded. The opener is looked for ($PATH) and waited for (xdg-open returns once the
-// browser has it) off the UI goroutine.
+// browser has it) off the UI goroutine, for openerWait at the most: a $BROWSER that is the
+// browser itself returns only when the browser quits, and is left to run.
 func (m *Model) openURL(url string) tea.Cmd {
 	if url == "" {
 		m.say("this item has no address")
@@ -69,9 +71,19 @@ func (m *Model) openURL(url string) tea.Cmd {
 		if err := c.Start(); err != nil {
 			return openedMsg{url: url, err: err}
 		}
-		return openedMsg{url: url, err: c.Wait()}
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		select {
+		case err := <-done:
+			return openedMsg{url: url, err: err}
+		case <-time.After(openerWait):
+			return openedMsg{url: url}
+		}
 	}
 }
+
+// openerWait is how long an opener's failure is waited for.
+var openerWait = 10 * time.Second // a variable for the tests
 
 // copyURL puts url in the clipboard through the terminal (OSC 52).
 func (m *Model) copyURL(url string) tea.Cmd {

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/oncall-sre/oncall/model"
 )
@@ -94,4 +97,30 @@ func TestCopyTheAddressWithOSC52(t *testing.T) {
 	l.send(keyPress("y"))
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("https://gitlab.example/prod/-/issues/4101"))
 	l.waitOutput(&out, "the OSC 52 sequence", want)
+}
+
+// An opener that is the browser itself (it returns when the browser quits) is not waited
+// for past openerWait: the command ends, and the browser is left to run.
+func TestABrowserThatStaysIsNotWaitedFor(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "browser")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 30\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	saved := openerWait
+	defer func() { openerWait = saved }()
+	openerWait = 50 * time.Millisecond
+	m, _, _ := fixtureModel(t, 120, 40)
+	m.opts.Opener = func() string { return script }
+	cmd := m.openURL("https://gitlab.example/prod/-/issues/4101")
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if om, ok := msg.(openedMsg); !ok || om.err != nil {
+			t.Fatalf("a browser still running gave %#v", msg)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the opener is waited for as long as the browser runs")
+	}
 }

@@ -169,7 +169,6 @@ func (s *Source) Detail(ctx context.Context, ref model.IssueRef, notes int) (d m
 	return model.Detail{Issue: toIssue(ref.Project, slimOf(is)), Description: model.CleanText(is.Description), Notes: ns}, nil
 }
 
-// thousands writes n with a comma every three digits: 10,000.
 func person(name, username string) model.Person {
 	return model.Person{Name: cleanLine(name), Username: cleanLine(username)}
 }

@@ -56,8 +56,11 @@ func (h *Hub) retry(ctx context.Context, budget time.Duration, fn func(context.C
 		if errors.As(err, &ra) && ra.After > 0 {
 			wait = ra.After
 		}
-		if wait >= left {
+		if wait >= left && ra != nil && ra.After > 0 {
 			return fmt.Errorf("%w (the server asked to wait %s, which does not fit in the %s deadline)", err, roundWait(wait), roundWait(budget))
+		}
+		if wait >= left {
+			return fmt.Errorf("%w (no time left for another try in the %s deadline)", err, roundWait(budget))
 		}
 		if sleep(ctx, wait) != nil {
 			return err

@@ -1,8 +1,10 @@
 package pagerduty
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	pd "github.com/PagerDuty/go-pagerduty"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/httpx"
 )
 
 // status answers every request with code and body (JSON when body starts with "{").
@@ -72,5 +75,20 @@ func TestErrorsAreShortAndClean(t *testing.T) {
 	_, err := New(url, "x", nil).Pages(context.Background())
 	if err == nil || strings.Contains(err.Error(), "\x1b") || len(err.Error()) > 400 {
 		t.Errorf("%q", err)
+	}
+}
+
+// A body past httpx.MaxBody is refused as too large, not cut and decoded into a JSON error.
+func TestAnAnswerTooLargeIsSaidSo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"user":{"name":"`)
+		_, _ = w.Write(bytes.Repeat([]byte("a"), httpx.MaxBody))
+		_, _ = io.WriteString(w, `"}}`)
+	}))
+	defer srv.Close()
+	_, err := New(srv.URL, "pd-test", nil).currentUser(context.Background())
+	if !errors.Is(err, httpx.ErrTooLarge) {
+		t.Fatalf("a body past 32 MB gave %v", err)
 	}
 }

@@ -33,9 +33,12 @@ func (s *Source) get(ctx context.Context, path string, query url.Values, out any
 		return fmt.Errorf("GET %s: %w", path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, httpx.MaxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, httpx.MaxBody+1))
 	if err != nil {
 		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	if len(body) > httpx.MaxBody { // said, not left to fail as cut JSON
+		return fmt.Errorf("GET %s: %w", path, httpx.ErrTooLarge)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ae := pd.APIError{}

@@ -185,7 +185,7 @@ func (s *Store) Journaled(key string) (model.HandoffNote, bool, error) {
 }
 
 func (s *Store) readHeader(path string) (model.HandoffNote, time.Time, bool) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, MaxEntry) // a FIFO swapped in after ReadDir must not hang us
 	if err != nil {
 		return model.HandoffNote{}, time.Time{}, false
 	}

@@ -91,9 +91,6 @@ type CacheOffError struct {
 func (e *CacheOffError) Error() string { return "cache off: " + Reason(e.Err) + " (" + e.Dir + ")" }
 func (e *CacheOffError) Unwrap() error { return e.Err }
 
-// CacheOn reports whether snapshots are cached.
-func (s *Store) CacheOn() bool { return s.snapshot != "" }
-
 // SaveSnapshot caches what the dashboard shows, for the next start. It holds API data only:
 // tokens never enter a snapshot. With the cache off it does nothing.
 func (s *Store) SaveSnapshot(snap model.Snapshot) error {
