@@ -134,7 +134,9 @@ func (s *Source) Handoffs(ctx context.Context, n int) (out []model.HandoffNote, 
 // acknowledgement. AckChecked stays false when the notes could not all be read (more than
 // notePages pages and no acknowledgement among them).
 func (s *Source) withAcks(ctx context.Context, hs []model.HandoffNote) error {
-	s.settle() // the acknowledgements of a cached snapshot being read
+	if err := s.settle(ctx); err != nil { // the acknowledgements of a cached snapshot being read
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(noteParallel)
 	for i := range hs {

@@ -1,7 +1,8 @@
 package gitlab
 
 import (
-	"sync"
+	"context"
+	"fmt"
 
 	"github.com/oncall-sre/oncall/model"
 )
@@ -12,24 +13,24 @@ import (
 // rest of the snapshot as it comes: a refresh asks for what changed since the marks
 // straight away, and waits for the cached lists only to merge the answer into them.
 
-// pendingSeed is a snapshot still being read, and the marks read ahead of it. apply waits
-// for it and seeds the source with it, once: every caller of settle returns only when the
-// seed is in.
+// pendingSeed is a snapshot still being read, and the marks read ahead of it. A goroutine
+// seeds the source with it once it is read, and closes done.
 type pendingSeed struct {
 	marks map[model.SourceID]model.Sync
-	apply func()
+	done  chan struct{}
 }
 
 // SeedFrom seeds the source with a snapshot being read: marks are its Sync, load reads the
 // whole of it (once; it is started now). A snapshot whose Sync turns out not to be marks is
 // not merged into: the part is read whole.
 func (s *Source) SeedFrom(marks map[model.SourceID]model.Sync, load func() (model.Snapshot, bool)) {
-	once := sync.OnceValues(load)
-	go once()
-	p := &pendingSeed{marks: marks}
-	p.apply = sync.OnceFunc(func() {
-		snap, ok := once()
-		if ok {
+	p := &pendingSeed{marks: marks, done: make(chan struct{})}
+	s.partsMu.Lock()
+	s.pending = p
+	s.partsMu.Unlock()
+	go func() {
+		defer close(p.done)
+		if snap, ok := load(); ok {
 			s.seed(snap, true) // a part read meanwhile is newer than the cache's
 		}
 		s.partsMu.Lock()
@@ -37,19 +38,23 @@ func (s *Source) SeedFrom(marks map[model.SourceID]model.Sync, load func() (mode
 			s.pending = nil
 		}
 		s.partsMu.Unlock()
-	})
-	s.partsMu.Lock()
-	defer s.partsMu.Unlock()
-	s.pending = p
+	}()
 }
 
-// settle waits for a pending seed, if any, to be in.
-func (s *Source) settle() {
+// settle waits for a pending seed, if any, to be in, or for ctx to end: a cache read from
+// a slow disk does not hold a refresh past its deadline.
+func (s *Source) settle(ctx context.Context) error {
 	s.partsMu.Lock()
 	p := s.pending
 	s.partsMu.Unlock()
-	if p != nil {
-		p.apply()
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("the cached snapshot is still being read: %w", ctx.Err())
 	}
 }
 

@@ -165,7 +165,9 @@ func (s *Source) QueueSynced(ctx context.Context) (incidents []model.Incident, c
 	if !s.wholeReadDue(base.sync, base.ok) {
 		changed, next, cut, err := s.changedSince(ctx, project, base.sync.Since)
 		if lazy {
-			s.settle()
+			if s.settle(ctx) != nil {
+				cut = true // read whole: with ctx done, that fails and says why
+			}
 			s.partsMu.Lock()
 			loaded := s.queue
 			s.partsMu.Unlock()
@@ -255,7 +257,9 @@ func (s *Source) OncallIssuesSynced(ctx context.Context) (out []model.OncallIssu
 	if !s.wholeReadDue(base.sync, base.ok) {
 		changed, next, cut, err := s.changedSince(ctx, project, base.sync.Since)
 		if lazy {
-			s.settle()
+			if s.settle(ctx) != nil {
+				cut = true // read whole: with ctx done, that fails and says why
+			}
 			s.partsMu.Lock()
 			loaded := s.oncall
 			s.partsMu.Unlock()
