@@ -16,7 +16,6 @@ import (
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/hub"
 	"github.com/oncall-sre/oncall/sources/outbox"
-	"github.com/oncall-sre/oncall/sources/store"
 	"github.com/oncall-sre/oncall/tui"
 )
 
@@ -87,9 +86,7 @@ func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHando
 	if demo == nil {
 		// The first refresh asks GitLab only for what changed since the last run; the
 		// cache is read once, for that and for the first frame.
-		shared := sharedCache{Local: state, load: onceSnapshot(state.LoadSnapshot)}
-		h.SeedFromCache(shared)
-		opts.Local = shared
+		opts.Local = sharedCache{Local: state, first: &firstSnapshot{load: h.SeedFromCache(state.Store)}}
 	}
 	opts.Warnings = append(append(opts.Warnings, cfg.Warnings...), state.Warnings...)
 	return opts, stop, nil
@@ -100,25 +97,26 @@ func prepareDashboard(ctx context.Context, g *globals, demo *simSetup, openHando
 // writes it from then on).
 type sharedCache struct {
 	*outbox.Local
-	load func() (model.Snapshot, bool, error)
+	first *firstSnapshot
 }
 
-func (c sharedCache) LoadSnapshot() (model.Snapshot, bool, error) { return c.load() }
+// firstSnapshot hands the snapshot read at start to its first reader, then forgets it: the
+// cache of a big queue is not held in memory for the whole shift.
+type firstSnapshot struct {
+	mu   sync.Mutex
+	load func() (model.Snapshot, bool)
+}
 
-// onceSnapshot is load, run the first time it is asked for and remembered.
-func onceSnapshot(load func() (model.Snapshot, bool, error)) func() (model.Snapshot, bool, error) {
-	var once sync.Once
-	var snap model.Snapshot
-	var ok bool
-	var err error
-	return func() (model.Snapshot, bool, error) {
-		once.Do(func() { snap, ok, err = load() })
-		return snap, ok, err
+func (c sharedCache) LoadSnapshot() (model.Snapshot, bool, error) {
+	c.first.mu.Lock()
+	load := c.first.load
+	c.first.load = nil
+	c.first.mu.Unlock()
+	if load == nil {
+		return c.Local.LoadSnapshot()
 	}
-}
-
-func (c sharedCache) LoadSnapshotHead() (store.SnapshotHead, bool) {
-	return c.Store.LoadSnapshotHead()
+	snap, ok := load()
+	return snap, ok, nil
 }
 
 // dashboardOptions are the TUI's options from the config and the terminal's environment.
