@@ -50,8 +50,7 @@ func (v *reportView) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Refresh):
 		return v.m.reportCmd()
 	default:
-		v.vp.SetContent(v.content(v.vp.Width())) // what a key scrolls is what is shown
-		scrollKey(&v.vp, km, k)
+		scrollKey(&v.vp, km, k) // the content the last frame laid out (render)
 	}
 	return nil
 }
