@@ -2,10 +2,14 @@ package pagerduty
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	pd "github.com/PagerDuty/go-pagerduty"
 
 	"github.com/oncall-sre/oncall/model"
 	"github.com/oncall-sre/oncall/sources/sim"
@@ -172,5 +176,17 @@ func TestPageDetail(t *testing.T) {
 	}
 	if malformed.Load() != 0 {
 		t.Errorf("a malformed id reached the server")
+	}
+}
+
+// A page's notes are the newest maxNotes, newest first, in whatever order they come.
+func TestAPagesNotesAreTheNewestNewestFirst(t *testing.T) {
+	var in []pd.IncidentNote
+	for i := range maxNotes + 1 { // oldest first
+		in = append(in, pd.IncidentNote{Content: fmt.Sprint(i), CreatedAt: now.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)})
+	}
+	got := notes(in)
+	if len(got) != maxNotes || got[0].Body != fmt.Sprint(maxNotes) || got[maxNotes-1].Body != "1" {
+		t.Fatalf("%d notes, first %q, last %q; want %d, the newest first, the oldest left out", len(got), got[0].Body, got[len(got)-1].Body, maxNotes)
 	}
 }

@@ -101,7 +101,8 @@ func (s *Sim) serveAlerts(w http.ResponseWriter, r *http.Request, _ caller) {
 	})
 }
 
-// serveNotes answers GET /incidents/:id/notes: every note, oldest first, not paged.
+// serveNotes answers GET /incidents/:id/notes: every note, newest first, not paged, with
+// the fields of PagerDuty's example (id, user, channel, content, created_at).
 func (s *Sim) serveNotes(w http.ResponseWriter, r *http.Request, _ caller) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -111,10 +112,11 @@ func (s *Sim) serveNotes(w http.ResponseWriter, r *http.Request, _ caller) {
 		return
 	}
 	notes := make([]map[string]any, 0, len(in.notes))
-	for _, n := range in.notes {
+	for i := len(in.notes) - 1; i >= 0; i-- {
+		n := in.notes[i]
 		notes = append(notes, map[string]any{
 			"id": n.id, "user": s.pdUser(n.who, false), "channel": map[string]any{"summary": "The PagerDuty website or APIs"},
-			"content": n.content, "created_at": n.created.In(loadZone("", n.who.tz)).Format(time.RFC3339), "updated_at": utcTime(n.created),
+			"content": n.content, "created_at": n.created.In(loadZone("", n.who.tz)).Format(time.RFC3339),
 		})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notes": notes})

@@ -131,3 +131,28 @@ func TestLabelEventsAtIsReadAtItsFirstUse(t *testing.T) {
 		t.Fatalf("the file written after LabelEventsAt was not read at the first Get: %v %v", ok, got)
 	}
 }
+
+// The file holds at most maxEventsTotal events, whatever the issues hold: the issues
+// updated first are left out.
+func TestLabelEventsFileIsBoundedInEvents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "label-events.json")
+	c, _ := OpenLabelEvents(path)
+	per := maxEventsPerIssue
+	issues := maxEventsTotal/per + 1
+	for i := range issues {
+		c.Put(model.IssueRef{Project: "g/p", IID: int64(i + 1)}, t0.Add(time.Duration(i)*time.Hour), events(per))
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := OpenLabelEvents(path)
+	total, kept := 0, 0
+	for i := range issues {
+		if got, ok := again.Get(model.IssueRef{Project: "g/p", IID: int64(i + 1)}, t0.Add(time.Duration(i)*time.Hour)); ok {
+			total, kept = total+len(got), kept+1
+		}
+	}
+	if total > maxEventsTotal || kept != issues-1 {
+		t.Fatalf("%d events of %d issues kept; want at most %d, all but the issue updated first", total, kept, maxEventsTotal)
+	}
+}

@@ -53,3 +53,26 @@ func TestTheHeadOfTheCacheIsReadAlone(t *testing.T) {
 		}
 	}
 }
+
+// The head is read from the first megabyte only: a cache whose page list goes on past it
+// has no head (it is read whole, with its own bound).
+func TestAHeadPastAMegabyteIsNotRead(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	if err := s.UseCacheDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	pages := make([]model.Page, 20_000) // about 2 MB of JSON
+	for i := range pages {
+		pages[i] = model.Page{ID: "P" + strings.Repeat("x", 40), Title: strings.Repeat("t", 40)}
+	}
+	snap := model.Snapshot{Pages: model.Pages{Open: pages}, Sync: map[model.SourceID]model.Sync{model.SourceQueue: {Since: t0}}}
+	if err := s.SaveSnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.LoadSnapshotHead(); ok {
+		t.Fatal("a head of more than a megabyte was read")
+	}
+	if _, ok, err := s.LoadSnapshot(); !ok || err != nil {
+		t.Fatalf("the whole snapshot: %v %v", ok, err)
+	}
+}
