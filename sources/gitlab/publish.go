@@ -80,7 +80,7 @@ func (s *Source) findPostedNote(ctx context.Context, ref model.IssueRef, post mo
 // search matches words, not whole titles.
 func (s *Source) FindHandoff(ctx context.Context, project, title, label string, since time.Time) (h model.HandoffNote, ok bool, err error) {
 	defer guard.Recover("gitlab", &err)
-	title = strings.TrimSpace(title)
+	title = cleanLine(title) // as the titles it is compared with are
 	page := int64(1)
 	for range handoffPages {
 		opt := &gl.ListProjectIssuesOptions{
@@ -95,7 +95,7 @@ func (s *Source) FindHandoff(ctx context.Context, project, title, label string, 
 			return h, false, describe("look for a handoff of this shift", project, err)
 		}
 		for _, is := range issues {
-			if is != nil && strings.TrimSpace(model.CleanLine(is.Title)) == title && slices.Contains(is.Labels, label) {
+			if is != nil && cleanLine(is.Title) == title && slices.Contains(is.Labels, label) {
 				return model.HandoffNote{Issue: toIssue(project, slimOf(is))}, true, nil
 			}
 		}

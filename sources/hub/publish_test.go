@@ -53,6 +53,10 @@ func TestExistingHandoffFindsTheShiftsIssueOnly(t *testing.T) {
 	if f, ok, err := h.ExistingHandoff(ctx, earlier); !ok || err != nil || f.IID == published.IID {
 		t.Fatalf("the earlier shift's handoff: %+v %v %v", f, ok, err)
 	}
+	earlier.Title = "On-call  handoff 2026-11-23 04:00 UTC:  AMER -> EMEA " // cleaned as the titles are
+	if f, ok, err := h.ExistingHandoff(ctx, earlier); !ok || err != nil || f.IID == published.IID {
+		t.Fatalf("the earlier shift's handoff, its title spaced otherwise: %+v %v %v", f, ok, err)
+	}
 	earlier.Title = "On-call handoff 2026-11-23 04:00 UTC: AMER -> APAC"
 	if f, ok, err := h.ExistingHandoff(ctx, earlier); ok || err != nil {
 		t.Fatalf("a title that is not there matched: %+v %v", f, err)
