@@ -11,6 +11,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/oncall-sre/oncall/model"
+	"github.com/oncall-sre/oncall/sources/internal/httpx"
 )
 
 // issueQuery is one list of a project's issues.
@@ -83,7 +84,7 @@ func (s *Source) read(ctx context.Context, q issueQuery) (issues []*slimIssue, c
 		sent := s.cfg.Now()
 		items, resp, err := s.issuePage(ctx, q, int64(s.cfg.PageSize), n)
 		if n == 1 && resp != nil {
-			served = serverTime(resp.Header, sent)
+			served = httpx.ServerTime(resp.Header, sent) // else sent: no later than it was served
 		}
 		return items, resp, err
 	}

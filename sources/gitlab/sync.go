@@ -2,7 +2,6 @@ package gitlab
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"sort"
 	"time"
@@ -139,15 +138,6 @@ func sortQueue(incidents []model.Incident, changes []model.Change) {
 
 func sortOncall(issues []model.OncallIssue) {
 	sort.Slice(issues, newestFirst(func(i int) time.Time { return issues[i].CreatedAt }, func(i int) int64 { return issues[i].IID }))
-}
-
-// serverTime is the instant of an answer on the server's clock (its Date), else sent: the
-// local time the request left, which is no later than the server served it.
-func serverTime(h http.Header, sent time.Time) time.Time {
-	if t, err := http.ParseTime(h.Get("Date")); err == nil {
-		return t
-	}
-	return sent
 }
 
 // QueueSynced is Queue with how far the lists are known (model.Snapshot.Sync): after the

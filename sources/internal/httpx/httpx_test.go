@@ -100,3 +100,19 @@ func (zeros) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// An instant a server names is read against its own clock (Date), not the local one: a
+// server an hour behind that says "after 15:00:30" at 15:00:00 means 30 seconds.
+func TestServerInstantsAreReadAgainstTheServersClock(t *testing.T) {
+	local := time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC) // an hour ahead of the server
+	h := http.Header{}
+	h.Set("Date", "Mon, 23 Nov 2026 15:00:00 GMT")
+	h.Set("Retry-After", "Mon, 23 Nov 2026 15:00:30 GMT")
+	if got := ServerWait(h, local); got != 30*time.Second {
+		t.Fatalf("waited %s; want 30s", got)
+	}
+	h.Del("Date")
+	if got := ServerWait(h, local); got != 0 {
+		t.Fatalf("without a Date, waited %s; want 0 (the instant is past on the local clock)", got)
+	}
+}

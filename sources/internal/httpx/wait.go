@@ -17,10 +17,21 @@ const DefaultMaxWait = 15 * time.Minute
 // a larger number is an instant, and an instant in the past means "now".
 const deltaLimit = 365 * 24 * 60 * 60
 
+// ServerTime is the instant of an answer on the server's clock (its Date header), else
+// fallback: the instants a server names are read against the clock that named them.
+func ServerTime(h http.Header, fallback time.Time) time.Time {
+	if t, err := http.ParseTime(h.Get("Date")); err == nil {
+		return t
+	}
+	return fallback
+}
+
 // ServerWait reads how long the server asked to wait, uncapped: Retry-After (delta seconds
 // or an HTTP date, RFC 9110 10.2.3), else RateLimit-Reset (delta seconds or a Unix time, see
-// deltaLimit), else RateLimit-ResetTime (an HTTP date, GitLab). 0 when none says.
+// deltaLimit), else RateLimit-ResetTime (an HTTP date, GitLab). 0 when none says. Instants
+// are read against the server's Date, else now.
 func ServerWait(h http.Header, now time.Time) time.Duration {
+	now = ServerTime(h, now)
 	if d, ok := retryAfter(h.Get("Retry-After"), now); ok {
 		return d
 	}

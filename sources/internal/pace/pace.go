@@ -191,7 +191,7 @@ func (l *Limiter) Observe(resp *http.Response) {
 	if limit := headerInt(h, "RateLimit-Limit"); limit > 0 {
 		l.limit = limit
 	}
-	resetIn, ok := httpx.RateLimitReset(h, serverNow(h, now))
+	resetIn, ok := httpx.RateLimitReset(h, httpx.ServerTime(h, now))
 	if !ok {
 		resetIn = time.Minute // no end said: assume gitlab.com's minute
 	}
@@ -211,15 +211,6 @@ func (l *Limiter) Observe(resp *http.Response) {
 		// more remaining, is stale.
 		l.seen, l.tokens = remaining, tokens
 	}
-}
-
-// serverNow is the server's clock as its Date says, to read a RateLimit-Reset given as an
-// instant against the clock that set it; now when there is no Date.
-func serverNow(h http.Header, now time.Time) time.Time {
-	if t, err := http.ParseTime(h.Get("Date")); err == nil {
-		return t
-	}
-	return now
 }
 
 // headerInt reads a non-negative count from header name, capped; -1 when absent or not one.
