@@ -67,9 +67,8 @@ func includes(r *http.Request) map[string]bool {
 func (s *Sim) serveIncident(w http.ResponseWriter, r *http.Request, _ caller) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := s.incidentByID(r.PathValue("id"))
+	in := s.incidentOr404(w, r)
 	if in == nil {
-		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"incident": s.incidentJSON(in, includes(r))})
@@ -84,9 +83,8 @@ func (s *Sim) serveAlerts(w http.ResponseWriter, r *http.Request, _ caller) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := s.incidentByID(r.PathValue("id"))
+	in := s.incidentOr404(w, r)
 	if in == nil {
-		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 		return
 	}
 	writePDList(w, r, "alerts", in.alerts, offset, limit, func(a pdAlert) map[string]any {
@@ -106,9 +104,8 @@ func (s *Sim) serveAlerts(w http.ResponseWriter, r *http.Request, _ caller) {
 func (s *Sim) serveNotes(w http.ResponseWriter, r *http.Request, _ caller) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in := s.incidentByID(r.PathValue("id"))
+	in := s.incidentOr404(w, r)
 	if in == nil {
-		writePDError(w, http.StatusNotFound, 2100, "Not Found")
 		return
 	}
 	notes := make([]map[string]any, 0, len(in.notes))
@@ -150,4 +147,14 @@ func (s *Sim) servePDUsers(w http.ResponseWriter, r *http.Request, _ caller) {
 		}
 	}
 	writePDList(w, r, "users", match, offset, limit, func(p *person) map[string]any { return s.pdUser(p, true) })
+}
+
+// incidentOr404 is the incident the path names, or nil after answering 404 as PagerDuty
+// does. The caller holds s.mu.
+func (s *Sim) incidentOr404(w http.ResponseWriter, r *http.Request) *pdIncident {
+	in := s.incidentByID(r.PathValue("id"))
+	if in == nil {
+		writePDError(w, http.StatusNotFound, 2100, "Not Found")
+	}
+	return in
 }
