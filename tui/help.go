@@ -87,18 +87,8 @@ func (h *helpView) update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(km, k.Back, k.Help):
 		h.m.pop()
-	case key.Matches(km, k.HelpUp):
-		h.vp.ScrollUp(1)
-	case key.Matches(km, k.HelpDown):
-		h.vp.ScrollDown(1)
-	case key.Matches(km, k.HelpPageUp):
-		h.vp.PageUp()
-	case key.Matches(km, k.HelpPageDn):
-		h.vp.PageDown()
-	case key.Matches(km, k.Top):
-		h.vp.GotoTop()
-	case key.Matches(km, k.Bottom):
-		h.vp.GotoBottom()
+	default:
+		scrollKey(&h.vp, km, k)
 	}
 	return nil
 }
@@ -106,16 +96,11 @@ func (h *helpView) update(msg tea.Msg) tea.Cmd {
 func (h *helpView) keys() keyHelp {
 	k := &h.m.keys
 	back := key.NewBinding(key.WithKeys(keyOf(k.Back), keyOf(k.Help)), key.WithHelp(pair(k.Back, k.Help), "back"))
-	return keyHelp{short: []key.Binding{back, shortQuit(k), withDesc(k.HelpDown, "scroll")},
-		sections: []keySection{{"Help", []key.Binding{back, k.HelpUp, k.HelpDown, k.HelpPageUp, k.HelpPageDn, k.Top, k.Bottom}}}}
+	return keyHelp{short: []key.Binding{back, shortQuit(k), scrollHint(k)},
+		sections: []keySection{{"Help", []key.Binding{back}}, {"Scroll", scrollBindings(k)}}}
 }
 
-func (h *helpView) status() string {
-	if h.vp.TotalLineCount() <= h.vp.Height() {
-		return ""
-	}
-	return h.m.st.Muted.Render(fmt.Sprintf("%3.0f%%  ", h.vp.ScrollPercent()*100))
-}
+func (h *helpView) status() string { return scrollStatus(h.m.st, h.vp) }
 
 func (h *helpView) render(width, height int) []string {
 	st := h.m.st

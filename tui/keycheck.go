@@ -100,7 +100,7 @@ func keyGroups(k *keys) []keyGroup {
 		{where: "in the handoff editor", typing: true, bindings: editor},
 		{where: "in the handoff preview", bindings: with(global, editor, scroll)},
 		{where: "in the reports", bindings: with(global, []*key.Binding{&k.Back, &k.Reports, &k.Refresh}, scroll)},
-		{where: "in help", bindings: with(global, []*key.Binding{&k.Back, &k.HelpUp, &k.HelpDown, &k.HelpPageUp, &k.HelpPageDn, &k.Top, &k.Bottom})},
+		{where: "in help", bindings: with(global, []*key.Binding{&k.Back}, scroll)},
 		{where: "in a question", bindings: with(global, []*key.Binding{&k.Yes, &k.No, &k.Another, &k.AsNote})},
 	}
 }

@@ -29,7 +29,6 @@ type keys struct {
 	EdExternal, EdPublish, EdLeave           key.Binding
 	Yes, No                                  key.Binding
 	ScrollPage                               key.Binding // space in the detail view
-	HelpUp, HelpDown, HelpPageUp, HelpPageDn key.Binding
 }
 
 // keySpec is one binding's default.
@@ -123,10 +122,6 @@ func keySpecs(k *keys) []keySpec {
 		{&k.Yes, "yes", []string{"y", "Y"}, "y", "yes"},
 		{&k.No, "no", []string{"n", "N", "esc"}, "n/esc", "no"},
 		{&k.ScrollPage, "scroll_page", []string{"space"}, "", "page down"},
-		{&k.HelpUp, "help_up", []string{"k", "up"}, "k/↑", "scroll up"},
-		{&k.HelpDown, "help_down", []string{"j", "down"}, "j/↓", "scroll down"},
-		{&k.HelpPageUp, "help_page_up", []string{"pgup", "ctrl+u"}, "", "page up"},
-		{&k.HelpPageDn, "help_page_down", []string{"pgdown", "ctrl+d", "space"}, "pgdn/space", "page down"},
 	}
 }
 
