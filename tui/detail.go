@@ -133,7 +133,7 @@ func (d *detailView) status() string {
 	if d.loading || d.err != nil {
 		return ""
 	}
-	return d.m.st.Muted.Render(fmt.Sprintf("%3.0f%%  ", d.vp.ScrollPercent()*100))
+	return scrollStatus(d.m.st, d.vp)
 }
 
 func (d *detailView) render(width, height int) []string {
